@@ -1,0 +1,142 @@
+"""The command line: `python -m dashboard serve | import | demo | set-password`."""
+
+import argparse
+import getpass
+import sys
+from pathlib import Path
+
+from sqlmodel import func, select
+
+from .config import get_settings
+from .db import Database
+from .domain.accounts import set_password
+from .domain.errors import DomainError
+from .domain.models import Organisation
+
+DEFAULT_DEMO_ORGS = 60
+DEFAULT_DEMO_SEED = 247
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = _parser()
+    args = parser.parse_args(argv)
+    return args.run(args)
+
+
+def _parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog='python -m dashboard', description='Licence billing dashboard')
+    commands = parser.add_subparsers(required=True, metavar='COMMAND')
+
+    serve = commands.add_parser('serve', help='run the web app')
+    serve.add_argument('--host', default='127.0.0.1')
+    serve.add_argument('--port', type=int, default=8080)
+    serve.add_argument('--demo', action='store_true', help='fill an empty database with demo data first')
+    _demo_options(serve)
+    serve.set_defaults(run=_serve)
+
+    load = commands.add_parser('import', help='load the CSV files of a folder (see the README)')
+    load.add_argument('directory', type=Path)
+    load.set_defaults(run=_import)
+
+    demo = commands.add_parser('demo', help='fill an empty database with deterministic demo data')
+    _demo_options(demo)
+    demo.set_defaults(run=_demo)
+
+    password = commands.add_parser('set-password', help="set a user's password, read from standard input")
+    password.add_argument('email')
+    password.set_defaults(run=_set_password)
+    return parser
+
+
+def _demo_options(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument('--orgs', type=_positive, default=DEFAULT_DEMO_ORGS, help='how many organisations')
+    parser.add_argument('--seed', type=int, default=DEFAULT_DEMO_SEED, help='the same seed gives the same data')
+
+
+def _positive(value: str) -> int:
+    if not value.isdigit() or int(value) < 1:
+        raise argparse.ArgumentTypeError(f'{value!r} is not a whole number of at least 1')
+    return int(value)
+
+
+def _database() -> Database:
+    db = Database(get_settings().database_url)
+    db.migrate()
+    return db
+
+
+def _serve(args: argparse.Namespace) -> int:
+    db = _database()
+    if args.demo:
+        _fill_with_demo(db, args.orgs, args.seed, if_empty=True)
+    from .app import run  # NiceGUI is imported only for the web app
+
+    run(db=db, host=args.host, port=args.port)
+    return 0
+
+
+def _import(args: argparse.Namespace) -> int:
+    from .importer import ImportFailed, import_directory
+
+    if not args.directory.is_dir():
+        print(f'{args.directory}: no such folder', file=sys.stderr)
+        return 2
+    db = _database()
+    try:
+        report = import_directory(db=db, directory=args.directory, progress=sys.stderr.isatty())
+    except ImportFailed as failure:
+        for problem in failure.problems:
+            print(problem, file=sys.stderr)
+        if failure.more:
+            print(f'... and {failure.more} more problems', file=sys.stderr)
+        print('Nothing was imported.', file=sys.stderr)
+        return 1
+    print(report.summary())
+    return 0
+
+
+def _demo(args: argparse.Namespace) -> int:
+    return _fill_with_demo(_database(), args.orgs, args.seed, if_empty=False)
+
+
+def _fill_with_demo(db: Database, organisations: int, seed: int, *, if_empty: bool) -> int:
+    from .demo_data import demo_logins, generate_demo
+
+    with db.session() as session:
+        existing = session.exec(select(func.count()).select_from(Organisation)).one()
+    if existing:
+        if if_empty:
+            print('The database already has data; demo data is added only to an empty database.')
+            _print_logins(demo_logins(db=db))
+            return 0
+        print(f'The database already has {existing} organisations; demo fills only an empty database. '
+              'Point DATABASE_URL at a new database or remove the old one.', file=sys.stderr)
+        return 1
+    summary = generate_demo(db=db, organisations=organisations, seed=seed, progress=sys.stderr.isatty())
+    print(summary.describe())
+    _print_logins(demo_logins(db=db))
+    return 0
+
+
+def _print_logins(logins: list[tuple[str, str, str]]) -> None:
+    if not logins:
+        return
+    print('\nDemo logins (role, email, password):')
+    for role, email, password in logins:
+        print(f'  {role:<14} {email:<44} {password}')
+
+
+def _set_password(args: argparse.Namespace) -> int:
+    if sys.stdin.isatty():
+        password = getpass.getpass('New password: ')
+    else:
+        password = sys.stdin.readline().rstrip('\r\n')
+    db = _database()
+    try:
+        with db.session() as session:
+            set_password(session=session, email=args.email, password=password)
+    except DomainError as error:
+        print(error, file=sys.stderr)
+        return 1
+    print(f'Password set for {args.email}.')
+    return 0

@@ -1,0 +1,67 @@
+"""The database engine, made once per process, and the migrations that give it its schema."""
+
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+
+from alembic import command
+from alembic.config import Config
+from sqlalchemy import Engine, event
+from sqlalchemy.engine import make_url
+from sqlmodel import Session, create_engine
+
+MIGRATIONS_DIR = Path(__file__).resolve().parent / 'migrations'
+
+
+class Database:
+    """One engine per process; every unit of work opens a session with `with db.session() as session:`."""
+
+    def __init__(self, url: str) -> None:
+        self.url = url
+        self.engine = make_engine(url)
+
+    @contextmanager
+    def session(self) -> Iterator[Session]:
+        with Session(self.engine, expire_on_commit=False) as session:
+            yield session
+
+    def migrate(self) -> None:
+        """Bring the schema up to the newest migration (a no-op when it already is)."""
+        migrate(self.engine)
+
+    @property
+    def is_sqlite(self) -> bool:
+        return self.engine.dialect.name == 'sqlite'
+
+
+def make_engine(url: str) -> Engine:
+    parsed = make_url(url)
+    if parsed.get_backend_name() == 'sqlite':
+        if parsed.database and parsed.database != ':memory:':
+            Path(parsed.database).parent.mkdir(parents=True, exist_ok=True)
+        engine = create_engine(url, connect_args={'check_same_thread': False, 'timeout': 30})
+        event.listen(engine, 'connect', _tune_sqlite)
+        return engine
+    if parsed.get_backend_name() == 'postgresql' and parsed.drivername == 'postgresql':
+        url = str(parsed.set(drivername='postgresql+psycopg'))
+    return create_engine(url, pool_pre_ping=True, pool_size=10, max_overflow=20)
+
+
+def _tune_sqlite(dbapi_connection, _record) -> None:
+    cursor = dbapi_connection.cursor()
+    cursor.execute('PRAGMA journal_mode=WAL')
+    cursor.execute('PRAGMA synchronous=NORMAL')
+    cursor.execute('PRAGMA foreign_keys=ON')
+    cursor.execute('PRAGMA busy_timeout=30000')
+    cursor.close()
+
+
+def alembic_config(engine: Engine) -> Config:
+    config = Config()
+    config.set_main_option('script_location', str(MIGRATIONS_DIR))
+    config.attributes['engine'] = engine
+    return config
+
+
+def migrate(engine: Engine) -> None:
+    command.upgrade(alembic_config(engine), 'head')

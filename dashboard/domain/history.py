@@ -1,0 +1,263 @@
+"""The licence history: writing rows, and reading them filtered, sorted and paged by the database."""
+
+import csv
+import hashlib
+import io
+from collections.abc import Iterator, Mapping
+from dataclasses import dataclass, field, replace
+from datetime import UTC, date, datetime, time, timedelta
+
+from sqlalchemy import ColumnElement, Select, and_, case, func, literal, or_
+from sqlmodel import Session, col, select
+
+from . import clock
+from .actor import ADMIN_TEAM, Actor
+from .errors import InvalidInput
+from .formatting import format_change, format_timestamp
+from .models import ACTION_LABELS, HistoryAction, LicenceHistory, LicenceKind, LicencePool
+
+PAGE_SIZES = (10, 25, 50, 100)
+SORTS = {'date': LicenceHistory.occurred_at, 'action': LicenceHistory.action, 'kind': LicenceHistory.kind,
+         'actor': LicenceHistory.actor}
+MAX_TEXT = 200
+TOTAL_ACTIONS = (HistoryAction.LICENCES_INCREASED, HistoryAction.LICENCES_DECREASED, HistoryAction.TRIAL_STARTED,
+                 HistoryAction.TRIAL_CONVERTED)
+
+
+def row_hash(*, occurred_at: datetime, actor: str, action: str, kind: str | None, old_value: str | None,
+             new_value: str | None, note: str | None) -> str:
+    """A digest of every column a person sees, so that importing the same row twice stores it once."""
+    parts = [occurred_at.astimezone(UTC).isoformat(), actor, action, kind or '', old_value or '', new_value or '',
+             note or '']
+    return hashlib.sha256('\x1f'.join(parts).encode()).hexdigest()
+
+
+def record_history(*, session: Session, organisation_id: int, actor: str, action: HistoryAction,
+                   kind: LicenceKind | None = None, old_value: object = None, new_value: object = None,
+                   note: str | None = None, by_vendor: bool = False, occurred_at: datetime | None = None) -> None:
+    """Adds a history row to the caller's transaction, so that it commits together with the change it describes."""
+    occurred_at = occurred_at or clock.now()
+    old = None if old_value is None else str(old_value)
+    new = None if new_value is None else str(new_value)
+    session.add(LicenceHistory(
+        organisation_id=organisation_id, occurred_at=occurred_at, actor=actor, by_vendor=by_vendor, action=action,
+        kind=kind, old_value=old, new_value=new, note=note,
+        row_hash=row_hash(occurred_at=occurred_at, actor=actor, action=action, kind=kind, old_value=old,
+                          new_value=new, note=note)))
+
+
+@dataclass(frozen=True)
+class HistoryFilter:
+    """What the Licence history tab is narrowed to; it round-trips through the page's URL query."""
+
+    date_from: date | None = None
+    date_to: date | None = None
+    actions: tuple[HistoryAction, ...] = ()
+    kind: LicenceKind | None = None
+    text: str = ''
+    sort: str = 'date'
+    descending: bool = True
+    page: int = 1
+    page_size: int = 25
+    errors: tuple[str, ...] = field(default=(), compare=False)
+
+    @classmethod
+    def from_query(cls, query: Mapping[str, str]) -> 'HistoryFilter':
+        """Reads the URL query; a bad value is dropped and named in `errors`, so a mistyped link still opens."""
+        errors: list[str] = []
+
+        def parse_date(name: str) -> date | None:
+            value = query.get(name, '')
+            if not value:
+                return None
+            try:
+                return date.fromisoformat(value)
+            except ValueError:
+                errors.append(f'"{value}" is not a date (YYYY-MM-DD) for "{name}".')
+                return None
+
+        def parse_int(name: str, default: int, allowed: Mapping | tuple | range) -> int:
+            value = query.get(name, '')
+            if not value:
+                return default
+            if value.isdigit() and int(value) in allowed:
+                return int(value)
+            errors.append(f'"{value}" is not a valid {name}.')
+            return default
+
+        actions: list[HistoryAction] = []
+        for value in filter(None, query.get('actions', '').split(',')):
+            if value in set(HistoryAction):
+                actions.append(HistoryAction(value))
+            else:
+                errors.append(f'"{value}" is not a licence history action.')
+        kind = query.get('kind') or None
+        if kind is not None and kind not in set(LicenceKind):
+            errors.append(f'"{kind}" is not a licence type.')
+            kind = None
+        sort = query.get('sort') or 'date'
+        if sort not in SORTS:
+            errors.append(f'"{sort}" is not a column to sort by.')
+            sort = 'date'
+        date_from, date_to = parse_date('from'), parse_date('to')
+        if date_from and date_to and date_from > date_to:
+            errors.append('The start date is after the end date.')
+            date_from = date_to = None
+        return cls(date_from=date_from, date_to=date_to, actions=tuple(dict.fromkeys(actions)),
+                   kind=LicenceKind(kind) if kind else None, text=query.get('q', '').strip()[:MAX_TEXT], sort=sort,
+                   descending=query.get('desc', '1') != '0', page=parse_int('page', 1, range(1, 10**9)),
+                   page_size=parse_int('size', 25, PAGE_SIZES), errors=tuple(errors))
+
+    def to_query(self) -> dict[str, str]:
+        """The inverse of `from_query`, leaving out what is at its default so shared links stay short."""
+        query = {'from': self.date_from.isoformat() if self.date_from else '',
+                 'to': self.date_to.isoformat() if self.date_to else '',
+                 'actions': ','.join(self.actions), 'kind': self.kind or '', 'q': self.text,
+                 'sort': '' if self.sort == 'date' else self.sort, 'desc': '' if self.descending else '0',
+                 'page': '' if self.page == 1 else str(self.page),
+                 'size': '' if self.page_size == 25 else str(self.page_size)}
+        return {key: value for key, value in query.items() if value}
+
+    def with_changes(self, **changes: object) -> 'HistoryFilter':
+        return replace(self, **changes)
+
+
+@dataclass(frozen=True)
+class HistoryRow:
+    id: int
+    occurred_at: datetime
+    action: str
+    kind: str | None
+    old_value: str | None
+    new_value: str | None
+    actor: str
+    note: str | None
+
+    def shown(self) -> dict[str, str | int]:
+        """The row as the table shows it."""
+        return {'id': self.id, 'date': format_timestamp(self.occurred_at),
+                'action': ACTION_LABELS[HistoryAction(self.action)],
+                'kind': LicenceKind(self.kind).label if self.kind else '',
+                'change': format_change(self.old_value, self.new_value), 'actor': self.actor, 'note': self.note or ''}
+
+
+def list_history(*, session: Session, actor: Actor, organisation_id: int, history_filter: HistoryFilter
+                 ) -> tuple[list[HistoryRow], int]:
+    """One page of rows, newest first unless sorted otherwise, and the number of rows the filter matches."""
+    actor.require_view_billing(organisation_id)
+    shown_actor = _shown_actor(actor)
+    conditions = _conditions(organisation_id, history_filter, shown_actor)
+    count = session.exec(select(func.count()).select_from(LicenceHistory).where(*conditions)).one()
+    offset = (history_filter.page - 1) * history_filter.page_size
+    statement = _rows(shown_actor, conditions, history_filter).offset(offset).limit(history_filter.page_size)
+    return [HistoryRow(*row) for row in session.exec(statement).all()], count
+
+
+CSV_HEADER = ['Date (UTC)', 'Action', 'Licence type', 'Old value', 'New value', 'Actioned by', 'Note']
+
+
+def export_history_csv(*, session: Session, actor: Actor, organisation_id: int, history_filter: HistoryFilter,
+                       batch_size: int = 5000) -> Iterator[str]:
+    """Every row the filter matches, in the table's order, as CSV text in chunks: streamed, never all in memory."""
+    actor.require_view_billing(organisation_id)
+    shown_actor = _shown_actor(actor)
+    statement = _rows(shown_actor, _conditions(organisation_id, history_filter, shown_actor), history_filter)
+    buffer = io.StringIO()
+    writer = csv.writer(buffer)
+    writer.writerow(CSV_HEADER)
+    result = session.exec(statement.execution_options(yield_per=batch_size))
+    for partition in result.partitions():
+        for row in partition:
+            entry = HistoryRow(*row)
+            writer.writerow([entry.occurred_at.astimezone(UTC).strftime('%Y-%m-%d %H:%M:%S'),
+                             ACTION_LABELS[HistoryAction(entry.action)],
+                             LicenceKind(entry.kind).label if entry.kind else '', entry.old_value or '',
+                             entry.new_value or '', entry.actor, entry.note or ''])
+        yield buffer.getvalue()
+        buffer.seek(0)
+        buffer.truncate()
+    if buffer.tell():
+        yield buffer.getvalue()
+
+
+def licence_totals_series(*, session: Session, actor: Actor, organisation_id: int
+                          ) -> dict[LicenceKind, list[tuple[datetime, int]]]:
+    """Licence totals over time per kind, rebuilt from the history: the last total recorded on each day,
+    ending with today's total from the pool itself."""
+    actor.require_view_billing(organisation_id)
+    day = _day(session, LicenceHistory.occurred_at)
+    ranked = (select(LicenceHistory.kind, LicenceHistory.occurred_at, LicenceHistory.old_value,
+                     LicenceHistory.new_value,
+                     func.row_number().over(partition_by=(LicenceHistory.kind, day),
+                                            order_by=(col(LicenceHistory.occurred_at).desc(),
+                                                      col(LicenceHistory.id).desc())).label('rank'),
+                     func.row_number().over(partition_by=LicenceHistory.kind,
+                                            order_by=(LicenceHistory.occurred_at, LicenceHistory.id)).label('seq'))
+              .where(LicenceHistory.organisation_id == organisation_id,
+                     col(LicenceHistory.action).in_(TOTAL_ACTIONS), col(LicenceHistory.kind).is_not(None))
+              .subquery())
+    rows = session.exec(select(ranked.c.kind, ranked.c.occurred_at, ranked.c.old_value, ranked.c.new_value,
+                               ranked.c.seq).where(or_(ranked.c.rank == 1, ranked.c.seq == 1))
+                        .order_by(ranked.c.occurred_at)).all()
+    series: dict[LicenceKind, list[tuple[datetime, int]]] = {kind: [] for kind in LicenceKind}
+    for kind, occurred_at, old_value, new_value, seq in rows:
+        points = series[LicenceKind(kind)]
+        if seq == 1 and _is_count(old_value):
+            points.append((occurred_at - timedelta(seconds=1), int(old_value)))
+        if _is_count(new_value):
+            points.append((occurred_at, int(new_value)))
+    now = clock.now()
+    for pool in session.exec(select(LicencePool).where(LicencePool.organisation_id == organisation_id)).all():
+        series[LicenceKind(pool.kind)].append((now, pool.total))
+    return series
+
+
+def _is_count(value: str | None) -> bool:
+    return value is not None and value.isdigit()
+
+
+def _shown_actor(actor: Actor) -> ColumnElement:
+    if actor.is_vendor:
+        return LicenceHistory.actor  # type: ignore[return-value]
+    return case((col(LicenceHistory.by_vendor), literal(ADMIN_TEAM)), else_=LicenceHistory.actor)
+
+
+def _conditions(organisation_id: int, history_filter: HistoryFilter, shown_actor: ColumnElement
+                ) -> list[ColumnElement]:
+    conditions: list[ColumnElement] = [LicenceHistory.organisation_id == organisation_id]  # type: ignore[list-item]
+    if history_filter.date_from:
+        conditions.append(LicenceHistory.occurred_at >= _start_of(history_filter.date_from))
+    if history_filter.date_to:
+        conditions.append(LicenceHistory.occurred_at < _start_of(history_filter.date_to + timedelta(days=1)))
+    if history_filter.actions:
+        conditions.append(col(LicenceHistory.action).in_(history_filter.actions))
+    if history_filter.kind:
+        conditions.append(LicenceHistory.kind == history_filter.kind)
+    if history_filter.text:
+        pattern = '%' + history_filter.text.replace('\\', '\\\\').replace('%', '\\%').replace('_', '\\_') + '%'
+        conditions.append(or_(*(expression.ilike(pattern, escape='\\') for expression in (
+            shown_actor, LicenceHistory.note, LicenceHistory.old_value, LicenceHistory.new_value))))
+    return conditions
+
+
+def _rows(shown_actor: ColumnElement, conditions: list[ColumnElement], history_filter: HistoryFilter) -> Select:
+    sort_column = SORTS[history_filter.sort] if history_filter.sort != 'actor' else shown_actor
+    direction = (lambda c: c.desc()) if history_filter.descending else (lambda c: c.asc())
+    order = [direction(sort_column)]
+    if history_filter.sort != 'date':
+        order.append(col(LicenceHistory.occurred_at).desc())
+    order.append(direction(col(LicenceHistory.id)) if history_filter.sort == 'date' else col(LicenceHistory.id).desc())
+    return (select(LicenceHistory.id, LicenceHistory.occurred_at, LicenceHistory.action, LicenceHistory.kind,
+                   LicenceHistory.old_value, LicenceHistory.new_value, shown_actor.label('shown_actor'),
+                   LicenceHistory.note)
+            .where(and_(*conditions)).order_by(*order))
+
+
+def _start_of(day: date) -> datetime:
+    return datetime.combine(day, time.min, tzinfo=UTC)
+
+
+def _day(session: Session, column) -> ColumnElement:
+    if session.get_bind().dialect.name == 'sqlite':
+        return func.date(column)
+    return func.date_trunc('day', column)

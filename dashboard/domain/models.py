@@ -1,0 +1,264 @@
+"""The database tables: organisations, their users and licence pools, and everything that happens to them."""
+
+import enum
+from datetime import UTC, date, datetime
+
+from sqlalchemy import CheckConstraint, Column, ForeignKey, Index, Integer, String, UniqueConstraint, text
+from sqlmodel import Field, SQLModel
+
+
+def utc_now() -> datetime:
+    """Timestamps are timezone-aware UTC in Python and UTC in the database."""
+    return datetime.now(UTC)
+
+
+class Plan(enum.StrEnum):
+    TRIAL = 'trial'
+    PAID = 'paid'
+
+
+class Region(enum.StrEnum):
+    EU = 'eu'
+    UK = 'uk'
+    US = 'us'
+
+    @property
+    def label(self) -> str:
+        return REGION_LABELS[self]
+
+
+REGION_LABELS = {
+    Region.EU: 'EU/EEA (Germany West Central)',
+    Region.UK: 'United Kingdom (UK South)',
+    Region.US: 'United States (US East)',
+}
+
+
+class Role(enum.StrEnum):
+    GLOBAL_ADMIN = 'global_admin'
+    BILLING_ADMIN = 'billing_admin'
+    VIEWER = 'viewer'
+    USER = 'user'
+    VENDOR_ADMIN = 'vendor_admin'
+    SALES = 'sales'
+
+    @property
+    def is_vendor(self) -> bool:
+        return self in (Role.VENDOR_ADMIN, Role.SALES)
+
+    @property
+    def label(self) -> str:
+        return self.value.replace('_', ' ').capitalize()
+
+
+class LicenceKind(enum.StrEnum):
+    MANAGED_AGENT = 'managed_agent'
+    ON_DEMAND = 'on_demand'
+
+    @property
+    def label(self) -> str:
+        return 'Managed Agent' if self is LicenceKind.MANAGED_AGENT else 'On-demand'
+
+
+class HistoryAction(enum.StrEnum):
+    EXPIRY_CHANGED = 'expiry_changed'
+    LICENCES_INCREASED = 'licences_increased'
+    LICENCES_DECREASED = 'licences_decreased'
+    TRIAL_STARTED = 'trial_started'
+    TRIAL_CONVERTED = 'trial_converted'
+    OTHER = 'other'
+
+    @property
+    def label(self) -> str:
+        return ACTION_LABELS[self]
+
+
+ACTION_LABELS = {
+    HistoryAction.EXPIRY_CHANGED: 'Expiry date changed',
+    HistoryAction.LICENCES_INCREASED: 'Licences increased',
+    HistoryAction.LICENCES_DECREASED: 'Licences decreased',
+    HistoryAction.TRIAL_STARTED: 'Trial started',
+    HistoryAction.TRIAL_CONVERTED: 'Converted to paid',
+    HistoryAction.OTHER: 'Other',
+}
+
+
+class DeletionStatus(enum.StrEnum):
+    PENDING = 'pending'
+    WITHDRAWN = 'withdrawn'
+    IN_PROGRESS = 'in_progress'
+    COMPLETED = 'completed'
+
+
+OPEN_DELETION_STATUSES = (DeletionStatus.PENDING, DeletionStatus.IN_PROGRESS)
+
+
+def _enum_column(enum_type: type[enum.StrEnum], *, nullable: bool = False, index: bool = False) -> Column:
+    """Enums are stored as their plain string values, so the schema never needs an ALTER TYPE to grow one."""
+    return Column(String(32), nullable=nullable, index=index)
+
+
+class Organisation(SQLModel, table=True):
+    __tablename__ = 'organisation'
+
+    id: int | None = Field(default=None, primary_key=True)
+    serial_number: str = Field(max_length=64, unique=True, index=True)
+    name: str = Field(max_length=200, index=True)
+    plan: str = Field(sa_column=_enum_column(Plan))
+    region: str = Field(sa_column=_enum_column(Region))
+    subscription_end: date = Field(index=True)
+    main_contact_id: int | None = Field(default=None, sa_column=Column(Integer, ForeignKey(
+        'app_user.id', ondelete='SET NULL', use_alter=True, name='fk_organisation_main_contact')))
+    cancelled_at: datetime | None = None
+    created_at: datetime = Field(default_factory=utc_now)
+
+    def account_type(self, today: date) -> str:
+        """Derived, never stored: Expired once the period has ended, else Trial or Active by plan."""
+        if self.subscription_end < today:
+            return 'Expired'
+        return 'Trial' if self.plan == Plan.TRIAL else 'Active'
+
+
+class User(SQLModel, table=True):
+    __tablename__ = 'app_user'
+    __table_args__ = (Index('ix_app_user_organisation_name', 'organisation_id', 'full_name'),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    organisation_id: int | None = Field(default=None, foreign_key='organisation.id', ondelete='CASCADE')
+    full_name: str = Field(max_length=200)
+    email: str = Field(max_length=320)
+    email_key: str = Field(max_length=320, unique=True, description='email in lower case: emails are unique without regard to case')
+    phone: str | None = Field(default=None, max_length=32)
+    role: str = Field(sa_column=_enum_column(Role))
+    password_hash: str | None = None
+    is_active: bool = True
+    created_at: datetime = Field(default_factory=utc_now)
+
+
+class LicencePool(SQLModel, table=True):
+    __tablename__ = 'licence_pool'
+    __table_args__ = (
+        UniqueConstraint('organisation_id', 'kind', name='uq_licence_pool_organisation_kind'),
+        CheckConstraint('total >= 0', name='ck_licence_pool_total'),
+        CheckConstraint('in_use >= 0 AND in_use <= total', name='ck_licence_pool_in_use'),
+        Index('ix_licence_pool_expiry', 'expiry_date'),
+    )
+
+    id: int | None = Field(default=None, primary_key=True)
+    organisation_id: int = Field(foreign_key='organisation.id', ondelete='CASCADE')
+    kind: str = Field(sa_column=_enum_column(LicenceKind))
+    total: int
+    in_use: int
+    expiry_date: date
+
+    @property
+    def available(self) -> int:
+        return self.total - self.in_use
+
+
+class LicenceHistory(SQLModel, table=True):
+    """Append-only: rows are written with the change they describe and never updated."""
+
+    __tablename__ = 'licence_history'
+    __table_args__ = (
+        Index('ix_licence_history_org_time', 'organisation_id', 'occurred_at', 'id'),
+        Index('ix_licence_history_org_action_time', 'organisation_id', 'action', 'occurred_at'),
+        Index('ix_licence_history_org_kind_time', 'organisation_id', 'kind', 'occurred_at'),
+        UniqueConstraint('organisation_id', 'row_hash', name='uq_licence_history_row'),
+    )
+
+    id: int | None = Field(default=None, primary_key=True)
+    organisation_id: int = Field(foreign_key='organisation.id', ondelete='CASCADE')
+    occurred_at: datetime
+    actor: str = Field(max_length=200)
+    by_vendor: bool = Field(default=False, description='done by vendor staff: customers see "Admin Team"')
+    action: str = Field(sa_column=_enum_column(HistoryAction))
+    kind: str | None = Field(default=None, sa_column=_enum_column(LicenceKind, nullable=True))
+    old_value: str | None = Field(default=None, max_length=200)
+    new_value: str | None = Field(default=None, max_length=200)
+    note: str | None = Field(default=None, max_length=1000)
+    row_hash: str = Field(max_length=64, description='digest of every shown column, so a re-import skips a row it has')
+
+
+class DeletionRequest(SQLModel, table=True):
+    __tablename__ = 'deletion_request'
+    __table_args__ = (
+        # At most one open request per organisation, enforced by the database so that a double click or two
+        # browser tabs can never make two.
+        Index(
+            'uq_deletion_request_open', 'organisation_id', unique=True,
+            sqlite_where=text("status IN ('pending', 'in_progress')"),
+            postgresql_where=text("status IN ('pending', 'in_progress')"),
+        ),
+    )
+
+    id: int | None = Field(default=None, primary_key=True)
+    organisation_id: int = Field(foreign_key='organisation.id', ondelete='CASCADE', index=True)
+    requested_by_id: int | None = Field(default=None, foreign_key='app_user.id', ondelete='SET NULL')
+    requested_by_name: str = Field(max_length=200)
+    requested_at: datetime = Field(default_factory=utc_now)
+    effective_date: date
+    status: str = Field(sa_column=_enum_column(DeletionStatus))
+    withdrawn_at: datetime | None = None
+    withdrawn_by_name: str | None = Field(default=None, max_length=200)
+    started_at: datetime | None = None
+    completed_at: datetime | None = None
+    purged_at: datetime | None = None
+
+
+class LicenceRequest(SQLModel, table=True):
+    """A customer's "Need more licences?" request, for the vendor's sales team."""
+
+    __tablename__ = 'licence_request'
+
+    id: int | None = Field(default=None, primary_key=True)
+    organisation_id: int = Field(foreign_key='organisation.id', ondelete='CASCADE', index=True)
+    requested_by_id: int | None = Field(default=None, foreign_key='app_user.id', ondelete='SET NULL')
+    requested_by_name: str = Field(max_length=200)
+    requested_at: datetime = Field(default_factory=utc_now)
+    kind: str = Field(sa_column=_enum_column(LicenceKind))
+    quantity: int
+    message: str | None = Field(default=None, max_length=2000)
+    status: str = Field(default='open', max_length=32)
+
+
+class AuditEntry(SQLModel, table=True):
+    """Who changed what outside the licence history: main contact, deletion requests, licence requests."""
+
+    __tablename__ = 'audit_entry'
+    __table_args__ = (Index('ix_audit_entry_org_time', 'organisation_id', 'occurred_at'),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    organisation_id: int | None = Field(default=None, foreign_key='organisation.id', ondelete='CASCADE')
+    occurred_at: datetime = Field(default_factory=utc_now)
+    actor_id: int | None = Field(default=None, foreign_key='app_user.id', ondelete='SET NULL')
+    actor_name: str = Field(max_length=200)
+    action: str = Field(max_length=64)
+    details: str = Field(default='', max_length=2000)
+
+
+class OutboxStatus(enum.StrEnum):
+    PENDING = 'pending'
+    SENDING = 'sending'
+    SENT = 'sent'
+    FAILED = 'failed'
+
+
+class OutboxEmail(SQLModel, table=True):
+    """Every email is stored here in the transaction that caused it, and delivered from here."""
+
+    __tablename__ = 'outbox_email'
+    __table_args__ = (Index('ix_outbox_email_status_due', 'status', 'next_attempt_at'),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    created_at: datetime = Field(default_factory=utc_now)
+    organisation_id: int | None = Field(default=None, foreign_key='organisation.id', ondelete='SET NULL', index=True)
+    to_address: str = Field(max_length=2000)
+    subject: str = Field(max_length=300)
+    body_text: str
+    body_html: str | None = None
+    status: str = Field(default=OutboxStatus.PENDING, sa_column=_enum_column(OutboxStatus))
+    attempts: int = 0
+    next_attempt_at: datetime = Field(default_factory=utc_now)
+    last_error: str | None = Field(default=None, max_length=2000)
+    sent_at: datetime | None = None
