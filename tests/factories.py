@@ -1,13 +1,14 @@
 """Small factories for domain tests: each makes one valid row, with any column overridable."""
 
 import itertools
-from datetime import date, timedelta
+from datetime import UTC, date, datetime, timedelta
 
-from sqlmodel import Session
+from sqlmodel import Session, col, select
 
 from dashboard.domain import clock
 from dashboard.domain.actor import Actor
-from dashboard.domain.models import LicencePool, Organisation, User
+from dashboard.domain.history import record_history
+from dashboard.domain.models import DeletionRequest, LicenceHistory, LicencePool, Organisation, User
 
 _numbers = itertools.count(1)
 
@@ -40,6 +41,27 @@ def make_pool(session: Session, organisation: Organisation, kind: str = 'managed
     session.add(pool)
     session.commit()
     return pool
+
+
+def make_history(session: Session, organisation: Organisation, **overrides) -> LicenceHistory:
+    """One licence history row, written by `record_history` as the product writes them; a minute after the last."""
+    n = next(_numbers)
+    values = {'occurred_at': datetime(2026, 1, 1, tzinfo=UTC) + timedelta(minutes=n), 'actor': f'User {n}',
+              'action': 'licences_increased', 'kind': 'managed_agent', 'old_value': '10', 'new_value': '20',
+              'note': None, 'by_vendor': False}
+    record_history(session=session, organisation_id=organisation.id, **{**values, **overrides})
+    session.commit()
+    return session.exec(select(LicenceHistory).order_by(col(LicenceHistory.id).desc())).first()
+
+
+def make_deletion_request(session: Session, organisation: Organisation, status: str = 'pending',
+                          **overrides) -> DeletionRequest:
+    values = {'organisation_id': organisation.id, 'requested_by_name': 'Someone Else',
+              'effective_date': organisation.subscription_end, 'status': status}
+    request = DeletionRequest(**{**values, **overrides})
+    session.add(request)
+    session.commit()
+    return request
 
 
 def actor(user: User) -> Actor:

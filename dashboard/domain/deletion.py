@@ -5,6 +5,7 @@ from datetime import date
 from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session
 
+from ..config import get_settings
 from . import clock
 from .actor import Actor
 from .audit import record_audit
@@ -13,7 +14,6 @@ from .errors import InvalidInput, NotFound
 from .formatting import format_date
 from .models import DeletionRequest, DeletionStatus, Organisation
 from .outbox import queue_email
-from ..config import get_settings
 
 PURGE_DAYS = 30
 

@@ -12,7 +12,6 @@ from sqlmodel import Session, col, select
 
 from . import clock
 from .actor import ADMIN_TEAM, Actor
-from .errors import InvalidInput
 from .formatting import format_change, format_timestamp
 from .models import ACTION_LABELS, HistoryAction, LicenceHistory, LicenceKind, LicencePool
 
@@ -158,10 +157,16 @@ CSV_HEADER = ['Date (UTC)', 'Action', 'Licence type', 'Old value', 'New value', 
 
 def export_history_csv(*, session: Session, actor: Actor, organisation_id: int, history_filter: HistoryFilter,
                        batch_size: int = 5000) -> Iterator[str]:
-    """Every row the filter matches, in the table's order, as CSV text in chunks: streamed, never all in memory."""
+    """Every row the filter matches, in the table's order, as CSV text in chunks: streamed, never all in memory.
+
+    Not a generator itself, so that a caller without permission is refused when calling, not when reading."""
     actor.require_view_billing(organisation_id)
     shown_actor = _shown_actor(actor)
     statement = _rows(shown_actor, _conditions(organisation_id, history_filter, shown_actor), history_filter)
+    return _csv_chunks(session, statement, batch_size)
+
+
+def _csv_chunks(session: Session, statement: Select, batch_size: int) -> Iterator[str]:
     buffer = io.StringIO()
     writer = csv.writer(buffer)
     writer.writerow(CSV_HEADER)

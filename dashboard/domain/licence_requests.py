@@ -2,13 +2,13 @@
 
 from sqlmodel import Session
 
+from ..config import get_settings
 from .actor import Actor
 from .audit import record_audit
 from .billing import get_organisation
 from .errors import InvalidInput
 from .models import LicenceKind, LicenceRequest
 from .outbox import queue_email
-from ..config import get_settings
 
 MAX_QUANTITY = 100_000
 MAX_MESSAGE = 2000

@@ -1,0 +1,22 @@
+"""The web app: builds every page around one `Database` and starts NiceGUI."""
+
+from nicegui import app, ui
+
+from .config import PROJECT_ROOT, get_settings
+from .db import Database
+from .ui import billing_page, history_export, login_page
+
+
+def build(db: Database) -> None:
+    """Registers the pages and routes; each gets the database from here, never from a global."""
+    app.add_static_files('/assets', PROJECT_ROOT / 'assets')
+    login_page.register(db)
+    billing_page.register(db)
+    history_export.register(db)
+
+
+def run(*, db: Database, host: str, port: int) -> None:
+    settings = get_settings()
+    build(db)
+    ui.run(host=host, port=port, title=settings.product_name, storage_secret=settings.session_secret(),
+           reload=False, show=False, favicon='🔑')

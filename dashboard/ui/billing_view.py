@@ -1,0 +1,37 @@
+"""The two tabs of the Billing page, shared by the customer's page and the vendor's view of an organisation."""
+
+from urllib.parse import urlencode
+
+from nicegui import ui
+
+from ..db import Database
+from ..domain.actor import Actor
+from .licence_details import licence_details
+from .licence_history import licence_history
+
+DETAILS, HISTORY = 'details', 'history'
+
+
+async def billing_view(db: Database, actor: Actor, organisation_id: int, *, query: dict[str, str], path: str) -> None:
+    """`query` is the page's URL query: which tab is open and the history filters, so a view can be shared."""
+    selected = HISTORY if query.get('tab') == HISTORY else DETAILS
+    history_query = {key: value for key, value in query.items() if key != 'tab'}
+
+    def remember_tab(tab: str) -> None:
+        shown = {'tab': HISTORY, **history_query} if tab == HISTORY else {}
+        ui.navigate.history.replace(f'{path}?{urlencode(shown)}' if shown else path)
+
+    with ui.tabs(value=selected, on_change=lambda e: remember_tab(e.value)) \
+            .classes('text-primary bg-white rounded-t-lg shadow-sm').props('align=left inline-label') as tabs:
+        ui.tab(DETAILS, label='Licence details', icon='badge')
+        ui.tab(HISTORY, label='Licence history', icon='history')
+    with ui.tab_panels(tabs, value=selected).classes('w-full bg-transparent').props('keep-alive'):
+        with ui.tab_panel(DETAILS).classes('p-0 pt-2'):
+            await licence_details(db, actor, organisation_id)
+        with ui.tab_panel(HISTORY).classes('p-0 pt-2'):
+            def on_filter_change(new_query: dict[str, str]) -> None:
+                history_query.clear()
+                history_query.update(new_query)
+                remember_tab(HISTORY)
+
+            await licence_history(db, actor, organisation_id, query=history_query, on_filter_change=on_filter_change)

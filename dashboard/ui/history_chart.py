@@ -1,0 +1,48 @@
+"""Licence totals over time, rebuilt from the licence history, as a plotly step chart."""
+
+import pandas as pd
+from nicegui import run, ui
+
+from ..db import Database
+from ..domain.actor import Actor
+from ..domain.history import licence_totals_series
+from ..domain.models import LicenceKind
+
+KIND_COLOURS = {LicenceKind.MANAGED_AGENT: '#1f4e79', LicenceKind.ON_DEMAND: '#f57c00'}
+
+
+async def licence_totals_chart(db: Database, actor: Actor, organisation_id: int) -> None:
+    with ui.card().classes('card w-full p-4 gap-1').props('flat bordered'):
+        ui.label('Licence totals over time').classes('card-title')
+        series = await run.io_bound(_read, db, actor, organisation_id)
+        if not any(series.values()):
+            ui.label('No licence changes recorded yet.').classes('text-grey-7')
+            return
+        ui.plotly(totals_figure(series)).classes('w-full h-60')
+
+
+def _read(db: Database, actor: Actor, organisation_id: int) -> dict[LicenceKind, list]:
+    with db.session() as session:
+        return licence_totals_series(session=session, actor=actor, organisation_id=organisation_id)
+
+
+def totals_figure(series: dict[LicenceKind, list]) -> dict:
+    traces = []
+    for kind, points in series.items():
+        if not points:
+            continue
+        frame = pd.DataFrame(points, columns=['when', 'total'])
+        traces.append({
+            'type': 'scatter', 'mode': 'lines', 'line': {'shape': 'hv', 'width': 2.5, 'color': KIND_COLOURS[kind]},
+            'name': f'{kind.label} licences', 'x': frame['when'].dt.strftime('%Y-%m-%dT%H:%M:%S').tolist(),
+            'y': frame['total'].tolist(), 'hovertemplate': '%{y:,} licences<br>%{x|%-d %b %Y}<extra></extra>',
+        })
+    return {
+        'data': traces,
+        'layout': {
+            'margin': {'l': 50, 'r': 20, 't': 10, 'b': 30}, 'hovermode': 'x unified',
+            'legend': {'orientation': 'h', 'y': 1.12}, 'yaxis': {'title': 'Licences', 'rangemode': 'tozero'},
+            'xaxis': {'type': 'date'}, 'plot_bgcolor': 'white', 'paper_bgcolor': 'white',
+        },
+        'config': {'displaylogo': False, 'responsive': True},
+    }

@@ -1,0 +1,146 @@
+"""The Licence history tab: filters kept in the URL, a chart of licence totals, and a table paged by the database."""
+
+from collections.abc import Callable
+from datetime import date
+from urllib.parse import urlencode
+
+from nicegui import run, ui
+
+from ..db import Database
+from ..domain.actor import Actor
+from ..domain.history import PAGE_SIZES, HistoryFilter, HistoryRow, list_history
+from ..domain.models import HistoryAction, LicenceKind
+from .history_chart import licence_totals_chart
+
+COLUMNS = [
+    {'name': 'date', 'label': 'Date', 'field': 'date', 'sortable': True, 'align': 'left'},
+    {'name': 'action', 'label': 'Action', 'field': 'action', 'sortable': True, 'align': 'left'},
+    {'name': 'kind', 'label': 'Licence type', 'field': 'kind', 'sortable': True, 'align': 'left'},
+    {'name': 'change', 'label': 'Change', 'field': 'change', 'align': 'left'},
+    {'name': 'actor', 'label': 'Actioned by', 'field': 'actor', 'sortable': True, 'align': 'left'},
+    {'name': 'note', 'label': 'Note', 'field': 'note', 'align': 'left',
+     'classes': 'whitespace-normal', 'style': 'min-width: 16rem'},
+]
+ALL_KINDS = ''
+
+
+async def licence_history(db: Database, actor: Actor, organisation_id: int, *, query: dict[str, str],
+                          on_filter_change: Callable[[dict[str, str]], None]) -> None:
+    history = LicenceHistoryTab(db, actor, organisation_id, HistoryFilter.from_query(query), on_filter_change)
+    await licence_totals_chart(db, actor, organisation_id)
+    history.show()
+    await history.load_page()
+
+
+class LicenceHistoryTab:
+    def __init__(self, db: Database, actor: Actor, organisation_id: int, history_filter: HistoryFilter,
+                 on_filter_change: Callable[[dict[str, str]], None]) -> None:
+        self.db = db
+        self.actor = actor
+        self.organisation_id = organisation_id
+        self.filter = history_filter
+        self.on_filter_change = on_filter_change
+        self.quiet = False
+
+    def show(self) -> None:
+        f = self.filter
+        with ui.card().classes('card w-full p-4 gap-3').props('flat bordered'):
+            for problem in f.errors:
+                ui.label(f'Ignored in the link: {problem}').classes('text-warning text-sm')
+            with ui.row().classes('w-full items-end gap-3'):
+                self.date_from = ui.input('From', value=_iso(f.date_from), on_change=self._filters_changed) \
+                    .props('type=date outlined dense stack-label clearable').classes('w-36')
+                self.date_to = ui.input('To', value=_iso(f.date_to), on_change=self._filters_changed) \
+                    .props('type=date outlined dense stack-label clearable').classes('w-36')
+                self.actions = ui.select({a.value: a.label for a in HistoryAction}, multiple=True, label='Action',
+                                         value=list(f.actions), on_change=self._filters_changed) \
+                    .props('outlined dense use-chips clearable').classes('min-w-[12rem]')
+                self.kind = ui.select({ALL_KINDS: 'All licence types', **{k.value: k.label for k in LicenceKind}},
+                                      label='Licence type', value=f.kind or ALL_KINDS,
+                                      on_change=self._filters_changed).props('outlined dense').classes('w-44')
+                self.text = ui.input('Search', value=f.text, on_change=self._filters_changed) \
+                    .props('outlined dense clearable debounce=400').classes('w-48')
+                with self.text.add_slot('prepend'):
+                    ui.icon('search')
+                ui.button('Clear filters', icon='filter_alt_off', on_click=self._clear).props('flat no-caps')
+                self.export = ui.button('Export CSV', icon='download', on_click=self._export) \
+                    .props('outline no-caps')
+            self.table = ui.table(columns=COLUMNS, rows=[], row_key='id', pagination={
+                'page': f.page, 'rowsPerPage': f.page_size, 'sortBy': f.sort, 'descending': f.descending,
+                'rowsNumber': 0,
+            }).classes('w-full').props(f'flat wrap-cells :rows-per-page-options="{list(PAGE_SIZES)}" '
+                                       'no-data-label="No licence history matches these filters."')
+            self.table.on('request', self._table_request)
+
+    async def load_page(self) -> None:
+        rows, count = await run.io_bound(self._read)
+        last_page = max(1, -(-count // self.filter.page_size))
+        if self.filter.page > last_page:  # the shared link points past the end: show the last page instead
+            self.filter = self.filter.with_changes(page=last_page)
+            rows, count = await run.io_bound(self._read)
+        self.table.rows = [row.shown() for row in rows]
+        self.table.pagination = {'page': self.filter.page, 'rowsPerPage': self.filter.page_size,
+                                 'sortBy': self.filter.sort, 'descending': self.filter.descending,
+                                 'rowsNumber': count}
+        self.table.update()
+
+    def _read(self) -> tuple[list[HistoryRow], int]:
+        with self.db.session() as session:
+            return list_history(session=session, actor=self.actor, organisation_id=self.organisation_id,
+                                history_filter=self.filter)
+
+    async def _filters_changed(self) -> None:
+        if self.quiet:
+            return
+        date_from, date_to = _parse(self.date_from.value), _parse(self.date_to.value)
+        if date_from and date_to and date_from > date_to:
+            ui.notify('The "From" date is after the "To" date.', type='warning')
+            return
+        self.filter = self.filter.with_changes(
+            date_from=date_from, date_to=date_to, actions=tuple(HistoryAction(a) for a in self.actions.value or []),
+            kind=LicenceKind(self.kind.value) if self.kind.value else None, text=(self.text.value or '').strip(),
+            page=1)
+        await self._apply()
+
+    async def _table_request(self, event) -> None:
+        pagination = event.args['pagination']
+        sort = pagination.get('sortBy') or 'date'
+        rows_per_page = pagination.get('rowsPerPage')
+        self.filter = self.filter.with_changes(
+            page=max(1, int(pagination.get('page') or 1)),
+            page_size=rows_per_page if rows_per_page in PAGE_SIZES else self.filter.page_size,
+            sort=sort if sort in {c['name'] for c in COLUMNS if c.get('sortable')} else 'date',
+            descending=bool(pagination.get('descending')) if pagination.get('sortBy') else True)
+        await self._apply()
+
+    async def _clear(self) -> None:
+        self.quiet = True  # resetting five inputs is one change, not five
+        try:
+            for element, value in ((self.date_from, ''), (self.date_to, ''), (self.actions, []),
+                                   (self.kind, ALL_KINDS), (self.text, '')):
+                element.set_value(value)
+        finally:
+            self.quiet = False
+        self.filter = HistoryFilter(page_size=self.filter.page_size)
+        await self._apply()
+
+    async def _apply(self) -> None:
+        self.on_filter_change(self.filter.to_query())
+        await self.load_page()
+
+    def _export(self) -> None:
+        query = self.filter.with_changes(page=1).to_query()
+        query.pop('page', None)
+        query.pop('size', None)
+        ui.download.from_url(f'/billing/{self.organisation_id}/history.csv?{urlencode(query)}')
+
+
+def _iso(value: date | None) -> str:
+    return value.isoformat() if value else ''
+
+
+def _parse(value: str | None) -> date | None:
+    try:
+        return date.fromisoformat(value) if value else None
+    except ValueError:
+        return None

@@ -1,0 +1,58 @@
+""""Need more licences?" and "Buy now": a form that records the request and emails the vendor's sales team."""
+
+from nicegui import run, ui
+
+from ..db import Database
+from ..domain.actor import Actor
+from ..domain.errors import DomainError
+from ..domain.licence_requests import MAX_MESSAGE, MAX_QUANTITY, request_licences
+from ..domain.models import LicenceKind
+
+
+def open_licence_request_dialog(db: Database, actor: Actor, organisation_id: int, *, purchase: bool) -> None:
+    title = 'Buy licences' if purchase else 'Need more licences?'
+    with ui.dialog() as dialog, ui.card().classes('w-[28rem] p-6 gap-3'):
+        ui.label(title).classes('text-lg font-semibold')
+        ui.label('Tell us what you need and our sales team will get back to you with a quote.') \
+            .classes('text-grey-8')
+        kind = ui.select({k.value: k.label for k in LicenceKind}, label='Licence type',
+                         value=LicenceKind.MANAGED_AGENT.value).props('outlined').classes('w-full')
+        quantity = ui.number('Quantity', value=10, min=1, max=MAX_QUANTITY, step=1, precision=0,
+                             validation=_quantity_problem).props('outlined').classes('w-full')
+        message = ui.textarea('Message (optional)', validation={
+            f'At most {MAX_MESSAGE:,} characters': lambda v: len(v or '') <= MAX_MESSAGE,
+        }).props(f'outlined counter maxlength={MAX_MESSAGE}').classes('w-full')
+        with ui.row().classes('w-full justify-end gap-2'):
+            ui.button('Cancel', on_click=dialog.close).props('flat')
+            send = ui.button('Send request', icon='send').props('unelevated')
+
+    async def submit() -> None:
+        problem = _quantity_problem(quantity.value)
+        if problem:
+            ui.notify(problem, type='negative')
+            return
+        send.disable()
+        count = int(quantity.value)
+
+        def record() -> None:
+            with db.session() as session:
+                request_licences(session=session, actor=actor, organisation_id=organisation_id, kind=kind.value,
+                                 quantity=count, message=message.value or '', purchase=purchase)
+        try:
+            await run.io_bound(record)
+        except DomainError as error:
+            ui.notify(str(error), type='negative')
+            send.enable()
+            return
+        ui.notify(f'Thank you: your request for {count:,} {LicenceKind(kind.value).label} licences has been sent '
+                  'to our sales team.', type='positive')
+        dialog.close()
+
+    send.on_click(submit)
+    dialog.open()
+
+
+def _quantity_problem(value: float | None) -> str | None:
+    if value is None or value != int(value) or not 1 <= value <= MAX_QUANTITY:
+        return f'Enter a whole number from 1 to {MAX_QUANTITY:,}.'
+    return None
