@@ -127,10 +127,7 @@ def _print_logins(logins: list[tuple[str, str, str]]) -> None:
 
 
 def _set_password(args: argparse.Namespace) -> int:
-    if sys.stdin.isatty():
-        password = getpass.getpass('New password: ')
-    else:
-        password = sys.stdin.readline().rstrip('\r\n')
+    password = getpass.getpass('New password: ') if sys.stdin.isatty() else sys.stdin.readline().rstrip('\r\n')
     db = _database()
     try:
         with db.session() as session:

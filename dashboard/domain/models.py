@@ -127,7 +127,7 @@ class User(SQLModel, table=True):
     organisation_id: int | None = Field(default=None, foreign_key='organisation.id', ondelete='CASCADE')
     full_name: str = Field(max_length=200)
     email: str = Field(max_length=320)
-    email_key: str = Field(max_length=320, unique=True, description='email in lower case: emails are unique without regard to case')
+    email_key: str = Field(max_length=320, unique=True, description='lower-case email: unique without regard to case')
     phone: str | None = Field(default=None, max_length=32)
     role: str = Field(sa_column=_enum_column(Role))
     password_hash: str | None = None

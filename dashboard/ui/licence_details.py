@@ -70,8 +70,8 @@ class LicenceDetails:
                     ui.button('Withdraw request', icon='undo', on_click=self._withdraw) \
                         .props('outline color=primary no-caps').classes('w-full')
             elif self.may_act:
-                ui.button('Request deletion of this account', icon='delete_forever',
-                          on_click=self._request_deletion).props('outline color=negative no-caps no-wrap').classes('w-full')
+                ui.button('Request deletion of this account', icon='delete_forever', on_click=self._request_deletion) \
+                    .props('outline color=negative no-caps no-wrap').classes('w-full')
 
     def _licence_card(self, view: BillingView) -> ui.card:
         with _card('Licence information', 'key') as card:
