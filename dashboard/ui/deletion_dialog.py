@@ -42,7 +42,7 @@ async def confirm_deletion(db: Database, actor: Actor, view: BillingView) -> boo
         ).classes('text-grey-9')
         with ui.row().classes('w-full justify-end gap-2'):
             ui.button('Cancel', on_click=lambda: dialog.submit(False)).props('flat')
-            confirm = ui.button('Request deletion', icon='delete_forever').props('unelevated color=negative')
+            confirm = ui.button('Yes, request deletion', icon='delete_forever').props('unelevated color=negative')
 
     async def submit() -> None:
         confirm.disable()  # a double click sends one request; the domain would return the same one anyway

@@ -88,7 +88,7 @@ class LicenceDetails:
             options = {contact.id: contact.name for contact in view.contacts}
             select = ui.select(options, value=view.main_contact_id, label='Main contact',
                                on_change=lambda e: self._change_contact(e.value, select)) \
-                .props('outlined').classes('w-full')
+                .props('outlined').classes('w-full').mark('main-contact')
             if not self.may_act:
                 select.disable()
                 select.props('readonly')

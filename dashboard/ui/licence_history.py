@@ -49,16 +49,17 @@ class LicenceHistoryTab:
                 ui.label(f'Ignored in the link: {problem}').classes('text-warning text-sm')
             with ui.row().classes('w-full items-end gap-3'):
                 self.date_from = ui.input('From', value=_iso(f.date_from), on_change=self._filters_changed) \
-                    .props('type=date outlined dense stack-label clearable').classes('w-36')
-                self.date_to = ui.input('To', value=_iso(f.date_to), on_change=self._filters_changed) \
+                    .mark('from').props('type=date outlined dense stack-label clearable').classes('w-36')
+                self.date_to = ui.input('To', value=_iso(f.date_to), on_change=self._filters_changed).mark('to') \
                     .props('type=date outlined dense stack-label clearable').classes('w-36')
                 self.actions = ui.select({a.value: a.label for a in HistoryAction}, multiple=True, label='Action',
-                                         value=list(f.actions), on_change=self._filters_changed) \
+                                         value=list(f.actions), on_change=self._filters_changed).mark('actions') \
                     .props('outlined dense use-chips clearable').classes('min-w-[12rem]')
                 self.kind = ui.select({ALL_KINDS: 'All licence types', **{k.value: k.label for k in LicenceKind}},
                                       label='Licence type', value=f.kind or ALL_KINDS,
-                                      on_change=self._filters_changed).props('outlined dense').classes('w-44')
-                self.text = ui.input('Search', value=f.text, on_change=self._filters_changed) \
+                                      on_change=self._filters_changed) \
+                    .props('outlined dense').classes('w-44').mark('kind')
+                self.text = ui.input('Search', value=f.text, on_change=self._filters_changed).mark('search') \
                     .props('outlined dense clearable debounce=400').classes('w-48')
                 with self.text.add_slot('prepend'):
                     ui.icon('search')
@@ -68,7 +69,7 @@ class LicenceHistoryTab:
             self.table = ui.table(columns=COLUMNS, rows=[], row_key='id', pagination={
                 'page': f.page, 'rowsPerPage': f.page_size, 'sortBy': f.sort, 'descending': f.descending,
                 'rowsNumber': 0,
-            }).classes('w-full').props(f'flat wrap-cells :rows-per-page-options="{list(PAGE_SIZES)}" '
+            }).classes('w-full').mark('history').props(f'flat wrap-cells :rows-per-page-options="{list(PAGE_SIZES)}" '
                                        'no-data-label="No licence history matches these filters."')
             self.table.on('request', self._table_request)
 

@@ -16,12 +16,12 @@ def open_licence_request_dialog(db: Database, actor: Actor, organisation_id: int
         ui.label('Tell us what you need and our sales team will get back to you with a quote.') \
             .classes('text-grey-8')
         kind = ui.select({k.value: k.label for k in LicenceKind}, label='Licence type',
-                         value=LicenceKind.MANAGED_AGENT.value).props('outlined').classes('w-full')
+                         value=LicenceKind.MANAGED_AGENT.value).props('outlined').classes('w-full').mark('licence-type')
         quantity = ui.number('Quantity', value=10, min=1, max=MAX_QUANTITY, step=1, precision=0,
-                             validation=_quantity_problem).props('outlined').classes('w-full')
+                             validation=_quantity_problem).props('outlined').classes('w-full').mark('quantity')
         message = ui.textarea('Message (optional)', validation={
             f'At most {MAX_MESSAGE:,} characters': lambda v: len(v or '') <= MAX_MESSAGE,
-        }).props(f'outlined counter maxlength={MAX_MESSAGE}').classes('w-full')
+        }).props(f'outlined counter maxlength={MAX_MESSAGE}').classes('w-full').mark('message')
         with ui.row().classes('w-full justify-end gap-2'):
             ui.button('Cancel', on_click=dialog.close).props('flat')
             send = ui.button('Send request', icon='send').props('unelevated')

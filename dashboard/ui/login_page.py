@@ -46,8 +46,9 @@ def login_form(db: Database, *, next_path: str) -> None:
         with ui.card().classes('w-96 p-6 card'):
             ui.label('Log in to the Web Portal').classes('text-lg font-medium')
             with ui.column().classes('w-full gap-3') as form:
-                email = ui.input('Email').props('type=email autocomplete=username outlined').classes('w-full')
-                password = ui.input('Password', password=True, password_toggle_button=True) \
+                email = ui.input('Email').mark('email') \
+                    .props('type=email autocomplete=username outlined').classes('w-full')
+                password = ui.input('Password', password=True, password_toggle_button=True).mark('password') \
                     .props('autocomplete=current-password outlined').classes('w-full')
                 error = ui.label().classes('text-negative text-sm').props('role=alert')
                 error.set_visibility(False)

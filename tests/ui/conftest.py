@@ -1,0 +1,62 @@
+"""UI tests: NiceGUI's simulated `User` against the app built on the per-test database."""
+
+from dataclasses import dataclass
+from datetime import timedelta
+
+import pytest
+from nicegui import ui
+from nicegui.testing import User
+
+from dashboard.config import get_settings
+from dashboard.domain import clock
+from dashboard.domain.accounts import set_password
+from dashboard.domain.models import Organisation
+from tests.factories import make_organisation, make_pool, make_user
+
+PASSWORD = 'correct horse battery'
+
+
+@pytest.fixture(autouse=True)
+def app_database(db, monkeypatch):
+    """Points the app that the `user` fixture starts at this test's database."""
+    monkeypatch.setenv('DATABASE_URL', db.url)
+    get_settings.cache_clear()
+    yield db
+    get_settings.cache_clear()
+
+
+@dataclass
+class Acme:
+    organisation: Organisation
+    emails: dict[str, str]
+
+
+@pytest.fixture
+def acme(session) -> Acme:
+    """A paid organisation with both pools and a user of every customer role, each able to log in."""
+    organisation = make_organisation(session, name='Acme Widgets GmbH', serial_number='ACME-0001', region='eu',
+                                     subscription_end=clock.today() + timedelta(days=100))
+    make_pool(session, organisation, 'managed_agent', total=150, in_use=128,
+              expiry_date=clock.today() + timedelta(days=12))
+    make_pool(session, organisation, 'on_demand', total=10, in_use=3, expiry_date=clock.today() - timedelta(days=3))
+    emails = {}
+    for role, name in [('global_admin', 'Greta Global'), ('billing_admin', 'Bill Billing'),
+                       ('viewer', 'Vera Viewer'), ('user', 'Ulf User')]:
+        user = make_user(session, organisation, role, full_name=name, email=f'{role}@acme.example',
+                         phone='+49 30 1234567')
+        set_password(session=session, email=user.email, password=PASSWORD)
+        emails[role] = user.email
+    return Acme(organisation=organisation, emails=emails)
+
+
+async def log_in(user: User, email: str, password: str = PASSWORD) -> None:
+    """Logs in and waits for the signed-in frame (checking a password takes a moment)."""
+    await try_log_in(user, email, password)
+    await user.should_see('Log out', retries=100)
+
+
+async def try_log_in(user: User, email: str, password: str) -> None:
+    await user.open('/login')
+    user.find('email').type(email)
+    user.find('password').type(password)
+    user.find(kind=ui.button, content='Log in').click()
