@@ -2,14 +2,15 @@
 
 from dataclasses import dataclass
 from datetime import timedelta
+from functools import cache
 
 import pytest
+from argon2 import PasswordHasher
 from nicegui import ui
 from nicegui.testing import User
 
 from dashboard.config import get_settings
 from dashboard.domain import clock
-from dashboard.domain.accounts import set_password
 from dashboard.domain.models import Organisation
 from tests.factories import make_organisation, make_pool, make_user
 
@@ -43,10 +44,15 @@ def acme(session) -> Acme:
     for role, name in [('global_admin', 'Greta Global'), ('billing_admin', 'Bill Billing'),
                        ('viewer', 'Vera Viewer'), ('user', 'Ulf User')]:
         user = make_user(session, organisation, role, full_name=name, email=f'{role}@acme.example',
-                         phone='+49 30 1234567')
-        set_password(session=session, email=user.email, password=PASSWORD)
+                         phone='+49 30 1234567', password_hash=password_hash())
         emails[role] = user.email
     return Acme(organisation=organisation, emails=emails)
+
+
+@cache
+def password_hash() -> str:
+    """PASSWORD's hash, made once: Argon2 is slow by design."""
+    return PasswordHasher().hash(PASSWORD)
 
 
 async def log_in(user: User, email: str, password: str = PASSWORD) -> None:

@@ -8,7 +8,8 @@ from dashboard.domain import clock
 from dashboard.domain.formatting import format_date
 from dashboard.domain.models import AuditEntry, DeletionRequest, LicenceRequest, Organisation, OutboxEmail
 from dashboard.domain.models import User as Person
-from tests.ui.conftest import log_in
+from tests.factories import make_organisation, make_user
+from tests.ui.conftest import log_in, password_hash
 
 
 async def test_every_figure_of_the_seed_is_shown_with_its_label(user: User, acme) -> None:
@@ -28,11 +29,8 @@ async def test_a_missing_pool_shows_no_licences_and_no_expiry(user: User, acme, 
     organisation.plan = 'trial'
     session.add(organisation)
     session.commit()
-    from dashboard.domain.accounts import set_password
-    from tests.factories import make_organisation, make_user
     other = make_organisation(session, name='Pool-less Ltd', plan='trial')
-    make_user(session, other, 'billing_admin', email='solo@poolless.example')
-    set_password(session=session, email='solo@poolless.example', password='correct horse battery')
+    make_user(session, other, 'billing_admin', email='solo@poolless.example', password_hash=password_hash())
     await log_in(user, 'solo@poolless.example')
     await user.should_see('Pool-less Ltd')
     await user.should_see('0 of 0 in use')
