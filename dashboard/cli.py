@@ -2,6 +2,7 @@
 
 import argparse
 import getpass
+import os
 import sys
 from pathlib import Path
 
@@ -69,6 +70,8 @@ def _serve(args: argparse.Namespace) -> int:
     db = _database()
     if args.demo:
         _fill_with_demo(db, args.orgs, args.seed, if_empty=True)
+    # Browser sessions are kept beside the database, not in whatever folder the app was started from.
+    os.environ.setdefault('NICEGUI_STORAGE_PATH', str(get_settings().data_dir / '.nicegui'))
     from .app import run  # NiceGUI is imported only for the web app
 
     run(db=db, host=args.host, port=args.port)
