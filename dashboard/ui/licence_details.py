@@ -1,11 +1,12 @@
 """The Licence details tab: Account information, Licence information and Main contact cards."""
 
-from nicegui import run, ui
+from nicegui import events, run, ui
 
 from ..db import Database
 from ..domain import billing
 from ..domain.actor import Actor
 from ..domain.billing import BillingView, PoolView
+from ..domain.deletion import withdraw_deletion
 from ..domain.errors import DomainError
 from ..domain.formatting import format_date, format_timestamp
 from ..domain.models import DeletionStatus, LicenceKind
@@ -121,9 +122,7 @@ class LicenceDetails:
         if await confirm_deletion(self.db, self.actor, self.view):
             await self.reload()
 
-    async def _withdraw(self, event) -> None:
-        from ..domain.deletion import withdraw_deletion
-
+    async def _withdraw(self, event: events.ClickEventArguments) -> None:
         event.sender.disable()
 
         def withdraw() -> None:
@@ -171,17 +170,18 @@ def _pool(pool: PoolView) -> None:
         with ui.column().classes('items-center gap-0'):
             ui.circular_progress(share, show_value=False, size='64px', color=_gauge_colour(share)) \
                 .props(f'thickness=0.22 track-color=grey-3 aria-label="{pool.in_use} of {pool.total} in use"')
-            ui.label(f'{pool.in_use:,} of {pool.total:,} in use').classes('text-xs text-grey-7 whitespace-nowrap')
+            usage = f'{pool.in_use:,} of {pool.total:,} in use' if pool.expiry_date else 'No licences'
+            ui.label(usage).classes('text-xs text-grey-7 whitespace-nowrap')
         with ui.grid(columns='auto auto').classes('gap-x-3 gap-y-0 items-baseline'):
             ui.label(f'Total {name} licences').classes('field-label whitespace-nowrap')
             ui.label(f'{pool.total:,}').classes('field-value')
             ui.label(f'Available {name} licences').classes('field-label whitespace-nowrap')
             ui.label(f'{pool.available:,}').classes('field-value')
             ui.label(f'{name} expiry date').classes('field-label whitespace-nowrap')
-            with ui.row().classes('items-center gap-2'):
-                ui.label(format_date(pool.expiry_date) or '—').classes('field-value')
+            with ui.row().classes('items-center gap-x-2 gap-y-0'):
+                ui.label(format_date(pool.expiry_date) or '—').classes('field-value whitespace-nowrap')
                 if pool.days_left is not None:
-                    ui.label(_days_left(pool.days_left)).classes(
+                    ui.label(_days_left(pool.days_left)).classes('whitespace-nowrap').classes(
                         'days-expired' if pool.expired else 'days-warning' if pool.expiring_soon else 'days-ok')
 
 
