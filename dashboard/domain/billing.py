@@ -117,6 +117,8 @@ def change_main_contact(*, session: Session, actor: Actor, organisation_id: int,
     """Sets (or clears, with None) the organisation's main contact; it must be one of the organisation's users."""
     actor.require_billing_permission(organisation_id)
     organisation = get_organisation(session=session, organisation_id=organisation_id)
+    if user_id is not None and (isinstance(user_id, bool) or not isinstance(user_id, int)):
+        raise InvalidInput('The main contact must be one of this organisation\'s users.')
     contact = session.get(User, user_id) if user_id is not None else None
     if user_id is not None and (contact is None or contact.organisation_id != organisation_id or not contact.is_active):
         raise InvalidInput('The main contact must be one of this organisation\'s users.')

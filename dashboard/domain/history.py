@@ -79,7 +79,7 @@ class HistoryFilter:
             value = query.get(name, '')
             if not value:
                 return default
-            if value.isdigit() and int(value) in allowed:
+            if value.isdecimal() and int(value) in allowed:
                 return int(value)
             errors.append(f'"{value}" is not a valid {name}.')
             return default
@@ -218,7 +218,7 @@ def licence_totals_series(*, session: Session, actor: Actor, organisation_id: in
 
 
 def _is_count(value: str | None) -> bool:
-    return value is not None and value.isdigit()
+    return value is not None and value.isdecimal()
 
 
 def _shown_actor(actor: Actor) -> ColumnElement:

@@ -17,10 +17,12 @@ MAX_MESSAGE = 2000
 def request_licences(*, session: Session, actor: Actor, organisation_id: int, kind: str, quantity: int,
                      message: str = '', purchase: bool = False) -> LicenceRequest:
     actor.require_billing_permission(organisation_id)
-    if kind not in set(LicenceKind):
+    if not isinstance(kind, str) or kind not in set(LicenceKind):
         raise InvalidInput('Choose a licence type: Managed Agent or On-demand.')
     if isinstance(quantity, bool) or not isinstance(quantity, int) or not 1 <= quantity <= MAX_QUANTITY:
         raise InvalidInput(f'The quantity must be a whole number from 1 to {MAX_QUANTITY:,}.')
+    if message is not None and not isinstance(message, str):
+        raise InvalidInput('The message must be text.')
     message = (message or '').strip()
     if len(message) > MAX_MESSAGE:
         raise InvalidInput(f'The message can be at most {MAX_MESSAGE:,} characters long.')

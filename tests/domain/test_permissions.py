@@ -64,6 +64,8 @@ ACTORS: dict[str, Callable[[Session, World], User]] = {
 }
 ACTING = ['global_admin', 'billing_admin']
 VIEWING = ['global_admin', 'billing_admin', 'viewer', 'sales', 'vendor_admin']
+REFUSED_ACTIONS = [role for role in ACTORS if role not in ACTING]
+REFUSED_VIEWS = [role for role in ACTORS if role not in VIEWING]
 
 
 def _no_preparation(session: Session, world: World) -> None:
@@ -135,36 +137,34 @@ def test_billing_roles_may_do_every_action_on_their_own_organisation(
     assert after != {**before, 'audit': after['audit']}, 'the action changed nothing besides the audit log'
 
 
-@pytest.mark.parametrize('role', [role for role in ACTORS if role not in ACTING])
 @pytest.mark.parametrize('action_name', ACTIONS)
 def test_every_other_role_is_refused_every_action_and_nothing_changes(
-        db: Database, session: Session, world: World, role: str, action_name: str) -> None:
+        db: Database, session: Session, world: World, action_name: str) -> None:
     action = ACTIONS[action_name]
-    user = ACTORS[role](session, world)
     action.prepare(session, world)
     before = snapshot(db, world.organisation.id)
 
-    with pytest.raises(PermissionDenied, match='billing permission'):
-        action.run(session, actor(user), world)
+    for role in REFUSED_ACTIONS:
+        user = ACTORS[role](session, world)
+        with pytest.raises(PermissionDenied, match='billing permission'):
+            action.run(session, actor(user), world)
+        assert snapshot(db, world.organisation.id) == before, f'{role} changed something'
 
-    assert snapshot(db, world.organisation.id) == before
 
-
-@pytest.mark.parametrize('role', VIEWING)
 @pytest.mark.parametrize('view', VIEWS)
-def test_viewing_roles_may_view(session: Session, world: World, role: str, view: str) -> None:
-    user = ACTORS[role](session, world)
+def test_viewing_roles_may_view(session: Session, world: World, view: str) -> None:
+    for role in VIEWING:
+        user = ACTORS[role](session, world)
+        assert VIEWS[view](session, actor(user), world.organisation.id) is not None, role
 
-    assert VIEWS[view](session, actor(user), world.organisation.id) is not None
 
-
-@pytest.mark.parametrize('role', [role for role in ACTORS if role not in VIEWING])
 @pytest.mark.parametrize('view', VIEWS)
-def test_other_roles_may_not_view(session: Session, world: World, role: str, view: str) -> None:
-    user = ACTORS[role](session, world)
-
-    with pytest.raises(PermissionDenied, match='permission to view'):
-        VIEWS[view](session, actor(user), world.organisation.id)
+def test_other_roles_may_not_view(session: Session, world: World, view: str) -> None:
+    for role in REFUSED_VIEWS:
+        user = ACTORS[role](session, world)
+        with pytest.raises(PermissionDenied, match='permission to view'):
+            VIEWS[view](session, actor(user), world.organisation.id)
+            pytest.fail(f'{role} was let in')
 
 
 @pytest.mark.parametrize('role', ['sales', 'vendor_admin'])
