@@ -248,7 +248,7 @@ def _conditions(organisation_id: int, history_filter: HistoryFilter, shown_actor
 def _rows(shown_actor: ColumnElement, conditions: list[ColumnElement], history_filter: HistoryFilter) -> Select:
     sort_column = SORTS[history_filter.sort] if history_filter.sort != 'actor' else shown_actor
     direction = (lambda c: c.desc()) if history_filter.descending else (lambda c: c.asc())
-    order = [direction(sort_column)]
+    order = [direction(sort_column).nulls_last() if history_filter.sort == 'kind' else direction(sort_column)]
     if history_filter.sort != 'date':
         order.append(col(LicenceHistory.occurred_at).desc())
     order.append(direction(col(LicenceHistory.id)) if history_filter.sort == 'date' else col(LicenceHistory.id).desc())
