@@ -45,6 +45,11 @@ class LicenceHistoryTab:
     def show(self) -> None:
         f = self.filter
         with ui.card().classes('card w-full p-4 gap-3').props('flat bordered'):
+            with ui.row().classes('w-full items-center'):
+                ui.label('Licence changes').classes('card-title')
+                ui.space()
+                ui.button('Clear filters', icon='filter_alt_off', on_click=self._clear).props('flat no-caps')
+                ui.button('Export CSV', icon='download', on_click=self._export).props('outline no-caps')
             for problem in f.errors:
                 ui.label(f'Ignored in the link: {problem}').classes('text-warning text-sm')
             with ui.row().classes('w-full items-end gap-3'):
@@ -54,18 +59,15 @@ class LicenceHistoryTab:
                     .props('type=date outlined dense stack-label clearable').classes('w-36')
                 self.actions = ui.select({a.value: a.label for a in HistoryAction}, multiple=True, label='Action',
                                          value=list(f.actions), on_change=self._filters_changed).mark('actions') \
-                    .props('outlined dense use-chips clearable').classes('min-w-[12rem]')
+                    .props('outlined dense use-chips clearable').classes('min-w-[14rem]')
                 self.kind = ui.select({ALL_KINDS: 'All licence types', **{k.value: k.label for k in LicenceKind}},
                                       label='Licence type', value=f.kind or ALL_KINDS,
                                       on_change=self._filters_changed) \
                     .props('outlined dense').classes('w-44').mark('kind')
                 self.text = ui.input('Search', value=f.text, on_change=self._filters_changed).mark('search') \
-                    .props('outlined dense clearable debounce=400').classes('w-48')
+                    .props('outlined dense clearable debounce=400').classes('grow min-w-[12rem]')
                 with self.text.add_slot('prepend'):
                     ui.icon('search')
-                ui.button('Clear filters', icon='filter_alt_off', on_click=self._clear).props('flat no-caps')
-                self.export = ui.button('Export CSV', icon='download', on_click=self._export) \
-                    .props('outline no-caps')
             self.table = ui.table(columns=COLUMNS, rows=[], row_key='id', pagination={
                 'page': f.page, 'rowsPerPage': f.page_size, 'sortBy': f.sort, 'descending': f.descending,
                 'rowsNumber': 0,
