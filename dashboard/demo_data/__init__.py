@@ -1,0 +1,10 @@
+"""Realistic, deterministic demo data: `python -m dashboard demo --orgs N --seed S`.
+
+Trial, paid and expired organisations in every region, users of every role, and two years of licence history that
+agrees with each licence pool. The same seed on the same day gives the same data.
+"""
+
+from .generator import DemoSummary, generate_demo
+from .logins import DEMO_LOGINS, DEMO_PASSWORD, demo_logins
+
+__all__ = ['DEMO_LOGINS', 'DEMO_PASSWORD', 'DemoSummary', 'demo_logins', 'generate_demo']
