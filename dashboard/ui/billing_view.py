@@ -1,5 +1,6 @@
 """The two tabs of the Billing page, shared by the customer's page and the vendor's view of an organisation."""
 
+import asyncio
 from urllib.parse import urlencode
 
 from nicegui import ui
@@ -21,17 +22,36 @@ async def billing_view(db: Database, actor: Actor, organisation_id: int, *, quer
         shown = {'tab': HISTORY, **history_query} if tab == HISTORY else {}
         ui.navigate.history.replace(f'{path}?{urlencode(shown)}' if shown else path)
 
-    with ui.tabs(value=selected, on_change=lambda e: remember_tab(e.value)) \
+    def on_filter_change(new_query: dict[str, str]) -> None:
+        history_query.clear()
+        history_query.update(new_query)
+        remember_tab(HISTORY)
+
+    history_built: list[asyncio.Task] = []
+
+    async def build_history() -> None:
+        with history_panel:
+            await licence_history(db, actor, organisation_id, query=history_query, on_filter_change=on_filter_change)
+
+    async def show_history() -> None:
+        """The history is read when its tab is first opened, not on every visit to the Licence details."""
+        if not history_built:
+            history_built.append(asyncio.ensure_future(build_history()))
+        await history_built[0]
+
+    async def on_tab_change(tab: str) -> None:
+        remember_tab(tab)
+        if tab == HISTORY:
+            await show_history()
+
+    with ui.tabs(value=selected, on_change=lambda e: on_tab_change(e.value)) \
             .classes('text-primary bg-white rounded-t-lg shadow-sm').props('align=left inline-label') as tabs:
         ui.tab(DETAILS, label='Licence details', icon='badge')
         ui.tab(HISTORY, label='Licence history', icon='history')
     with ui.tab_panels(tabs, value=selected).classes('w-full bg-transparent').props('keep-alive'):
         with ui.tab_panel(DETAILS).classes('p-0 pt-2'):
             await licence_details(db, actor, organisation_id)
-        with ui.tab_panel(HISTORY).classes('p-0 pt-2'):
-            def on_filter_change(new_query: dict[str, str]) -> None:
-                history_query.clear()
-                history_query.update(new_query)
-                remember_tab(HISTORY)
-
-            await licence_history(db, actor, organisation_id, query=history_query, on_filter_change=on_filter_change)
+        with ui.tab_panel(HISTORY).classes('p-0 pt-2') as history_panel:
+            pass
+    if selected == HISTORY:
+        await show_history()

@@ -1,5 +1,7 @@
 """Licence totals over time, rebuilt from the licence history, as a plotly step chart."""
 
+from collections.abc import Callable
+
 import pandas as pd
 from nicegui import run, ui
 
@@ -11,14 +13,25 @@ from ..domain.models import LicenceKind
 KIND_COLOURS = {LicenceKind.MANAGED_AGENT: '#1f4e79', LicenceKind.ON_DEMAND: '#f57c00'}
 
 
-async def licence_totals_chart(db: Database, actor: Actor, organisation_id: int) -> None:
+def licence_totals_chart(db: Database, actor: Actor, organisation_id: int) -> Callable[[], None]:
+    """The chart's card, empty; call what it returns once the rest of the page is built: the chart is read after
+    the page is shown, so a long history never holds up the table."""
     with ui.card().classes('card w-full p-4 gap-1').props('flat bordered'):
         ui.label('Licence totals over time').classes('card-title')
+        with ui.column().classes('w-full h-60 items-center justify-center') as body:
+            ui.spinner(size='lg')
+
+    async def fill() -> None:
         series = await run.io_bound(_read, db, actor, organisation_id)
-        if all(len(points) < 2 for points in series.values()):  # today's totals alone make no history
-            ui.label('No licence changes recorded yet.').classes('text-grey-7')
-            return
-        ui.plotly(totals_figure(series)).classes('w-full h-60')
+        body.clear()
+        body.classes(remove='h-60 items-center justify-center')
+        with body:
+            if all(len(points) < 2 for points in series.values()):  # today's totals alone make no history
+                ui.label('No licence changes recorded yet.').classes('text-grey-7')
+            else:
+                ui.plotly(totals_figure(series)).classes('w-full h-60')
+
+    return lambda: ui.timer(0, fill, once=True)
 
 
 def _read(db: Database, actor: Actor, organisation_id: int) -> dict[LicenceKind, list]:

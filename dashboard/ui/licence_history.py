@@ -27,9 +27,10 @@ ALL_KINDS = ''
 async def licence_history(db: Database, actor: Actor, organisation_id: int, *, query: dict[str, str],
                           on_filter_change: Callable[[dict[str, str]], None]) -> None:
     history = LicenceHistoryTab(db, actor, organisation_id, HistoryFilter.from_query(query), on_filter_change)
-    await licence_totals_chart(db, actor, organisation_id)
+    load_chart = licence_totals_chart(db, actor, organisation_id)
     history.show()
     await history.load_page()
+    load_chart()
 
 
 class LicenceHistoryTab:
