@@ -9,7 +9,8 @@ from playwright.sync_api import Page, expect
 
 from dashboard.domain.formatting import format_timestamp
 from dashboard.domain.models import ACTION_LABELS, HistoryAction, LicenceKind
-from tests.browser.conftest import VENDOR_STAFF, HistoryEntry, OpenAs, World, history_cells, range_label
+from tests.browser.conftest import OpenAs, World, history_cells, range_label
+from tests.browser.seed import VENDOR_STAFF, HistoryEntry
 
 HEADER = ['Date (UTC)', 'Action', 'Licence type', 'Old value', 'New value', 'Actioned by', 'Note']
 

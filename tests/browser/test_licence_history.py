@@ -8,16 +8,8 @@ from playwright.sync_api import Browser, Page, expect
 
 from dashboard.domain.formatting import format_timestamp
 from dashboard.domain.models import ACTION_LABELS, HistoryAction
-from tests.browser.conftest import (
-    VENDOR_STAFF,
-    HistoryEntry,
-    OpenAs,
-    World,
-    history_cells,
-    history_rows,
-    log_in,
-    range_label,
-)
+from tests.browser.conftest import OpenAs, World, history_cells, history_rows, log_in, range_label
+from tests.browser.seed import VENDOR_STAFF, HistoryEntry
 
 HISTORY = '/account/billing?tab=history'
 

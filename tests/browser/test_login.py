@@ -5,6 +5,7 @@ import re
 from playwright.sync_api import Page, expect
 
 from tests.browser.conftest import World, log_in
+from tests.browser.seed import PASSWORD
 
 WRONG_CREDENTIALS = 'The email or password is not correct.'
 
@@ -27,7 +28,7 @@ def test_right_password_opens_billing_and_log_out_ends_the_session(page: Page, w
     admin = world.people['billing_admin']
     page.goto('/login')
     page.get_by_label('Email').fill(admin.email.upper())  # the email is not case-sensitive
-    page.get_by_label('Password', exact=True).fill('correct horse battery staple')
+    page.get_by_label('Password', exact=True).fill(PASSWORD)
     page.get_by_label('Password', exact=True).press('Enter')
 
     expect(page).to_have_url(re.compile(r'/account/billing$'))
