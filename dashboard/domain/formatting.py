@@ -13,6 +13,17 @@ def format_timestamp(value: datetime) -> str:
 
 
 def format_change(old: str | None, new: str | None) -> str:
+    """`50 → 75`; dates as people read them: `30 Jun 2026 → 30 Jun 2027`."""
+    old, new = _readable(old), _readable(new)
     if old and new:
         return f'{old} → {new}'
     return new or old or ''
+
+
+def _readable(value: str | None) -> str | None:
+    if value and len(value) == 10:
+        try:
+            return format_date(date.fromisoformat(value))
+        except ValueError:
+            return value
+    return value

@@ -255,7 +255,7 @@ def _conditions(organisation_id: int, history_filter: HistoryFilter, shown_actor
 
 
 def _rows(shown_actor: ColumnElement, conditions: list[ColumnElement], history_filter: HistoryFilter) -> Select:
-    sort_column = SORTS[history_filter.sort] if history_filter.sort != 'actor' else shown_actor
+    sort_column = {**SORTS, 'actor': shown_actor, 'action': _ACTION_ORDER}[history_filter.sort]
     direction = (lambda c: c.desc()) if history_filter.descending else (lambda c: c.asc())
     order = [direction(sort_column).nulls_last() if history_filter.sort == 'kind' else direction(sort_column)]
     if history_filter.sort != 'date':
@@ -265,6 +265,11 @@ def _rows(shown_actor: ColumnElement, conditions: list[ColumnElement], history_f
                    LicenceHistory.old_value, LicenceHistory.new_value, shown_actor.label('shown_actor'),
                    LicenceHistory.note)
             .where(and_(*conditions)).order_by(*order))
+
+
+# Actions sort by the label people see ("Converted to paid" first), not by the stored value.
+_ACTION_ORDER = case({action.value: rank for rank, action in enumerate(sorted(HistoryAction, key=lambda a: a.label))},
+                     value=LicenceHistory.action)
 
 
 def _start_of(day: date) -> datetime:

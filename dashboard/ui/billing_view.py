@@ -45,7 +45,7 @@ async def billing_view(db: Database, actor: Actor, organisation_id: int, *, quer
             await show_history()
 
     with ui.tabs(value=selected, on_change=lambda e: on_tab_change(e.value)) \
-            .classes('text-primary bg-white rounded-t-lg shadow-sm').props('align=left inline-label') as tabs:
+            .classes('text-primary bg-white rounded-t-lg shadow-sm').props('align=left inline-label no-caps') as tabs:
         ui.tab(DETAILS, label='Licence details', icon='badge')
         ui.tab(HISTORY, label='Licence history', icon='history')
     with ui.tab_panels(tabs, value=selected).classes('w-full bg-transparent').props('keep-alive'):

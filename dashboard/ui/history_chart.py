@@ -40,12 +40,15 @@ def _read(db: Database, actor: Actor, organisation_id: int) -> dict[LicenceKind,
 
 
 def totals_figure(series: dict[LicenceKind, list]) -> dict:
+    """One line per kind; On-demand gets an axis of its own on the right, as its numbers are usually far smaller."""
+    both = all(series.get(kind) for kind in LicenceKind)
     traces = []
     for kind, points in series.items():
         if not points:
             continue
         frame = pd.DataFrame(points, columns=['when', 'total'])
         traces.append({
+            'yaxis': 'y2' if both and kind is LicenceKind.ON_DEMAND else 'y',
             'type': 'scatter', 'mode': 'lines', 'line': {'shape': 'hv', 'width': 2.5, 'color': KIND_COLOURS[kind]},
             'name': f'{kind.label} licences', 'x': frame['when'].dt.strftime('%Y-%m-%dT%H:%M:%S').tolist(),
             'y': frame['total'].tolist(), 'hovertemplate': '%{y:,} licences<br>%{x|%-d %b %Y}<extra></extra>',
@@ -53,9 +56,17 @@ def totals_figure(series: dict[LicenceKind, list]) -> dict:
     return {
         'data': traces,
         'layout': {
-            'margin': {'l': 50, 'r': 20, 't': 10, 'b': 30}, 'hovermode': 'x unified',
-            'legend': {'orientation': 'h', 'y': 1.12}, 'yaxis': {'title': 'Licences', 'rangemode': 'tozero'},
+            'margin': {'l': 60, 'r': 60, 't': 10, 'b': 30}, 'hovermode': 'x unified',
+            'legend': {'orientation': 'h', 'y': 1.12},
+            'yaxis': _axis('Managed Agent licences', LicenceKind.MANAGED_AGENT) if both else _axis('Licences', None),
+            **({'yaxis2': {**_axis('On-demand licences', LicenceKind.ON_DEMAND), 'overlaying': 'y', 'side': 'right',
+                           'showgrid': False}} if both else {}),
             'xaxis': {'type': 'date'}, 'plot_bgcolor': 'white', 'paper_bgcolor': 'white',
         },
         'config': {'displaylogo': False, 'responsive': True},
     }
+
+
+def _axis(title: str, kind: LicenceKind | None) -> dict:
+    colour = KIND_COLOURS[kind] if kind else '#444'
+    return {'title': {'text': title, 'font': {'color': colour}}, 'tickfont': {'color': colour}, 'rangemode': 'tozero'}

@@ -172,7 +172,7 @@ def _pool(pool: PoolView) -> None:
                 .props(f'thickness=0.22 track-color=grey-3 aria-label="{pool.in_use} of {pool.total} in use"')
             usage = f'{pool.in_use:,} of {pool.total:,} in use' if pool.expiry_date else 'No licences'
             ui.label(usage).classes('text-xs text-grey-7 whitespace-nowrap')
-        with ui.grid(columns='auto auto').classes('gap-x-3 gap-y-0 items-baseline'):
+        with ui.grid(columns='14.5rem minmax(0, 1fr)').classes('grow gap-x-3 gap-y-0 items-baseline'):
             ui.label(f'Total {name} licences').classes('field-label whitespace-nowrap')
             ui.label(f'{pool.total:,}').classes('field-value')
             ui.label(f'Available {name} licences').classes('field-label whitespace-nowrap')

@@ -27,9 +27,11 @@ ALL_KINDS = ''
 async def licence_history(db: Database, actor: Actor, organisation_id: int, *, query: dict[str, str],
                           on_filter_change: Callable[[dict[str, str]], None]) -> None:
     history = LicenceHistoryTab(db, actor, organisation_id, HistoryFilter.from_query(query), on_filter_change)
+    # The first page is read before the table exists: a table sent empty would report its empty paging back and
+    # could overwrite the real row count.
+    rows, count = await history.fetch()
     load_chart = licence_totals_chart(db, actor, organisation_id)
-    history.show()
-    await history.load_page()
+    history.show(rows, count)
     load_chart()
 
 
@@ -43,7 +45,7 @@ class LicenceHistoryTab:
         self.on_filter_change = on_filter_change
         self.quiet = False
 
-    def show(self) -> None:
+    def show(self, rows: list[HistoryRow], count: int) -> None:
         f = self.filter
         with ui.card().classes('card w-full p-4 gap-3').props('flat bordered'):
             with ui.row().classes('w-full items-center'):
@@ -69,24 +71,29 @@ class LicenceHistoryTab:
                     .props('outlined dense clearable debounce=400').classes('grow min-w-[12rem]')
                 with self.text.add_slot('prepend'):
                     ui.icon('search')
-            self.table = ui.table(columns=COLUMNS, rows=[], row_key='id', pagination={
-                'page': f.page, 'rowsPerPage': f.page_size, 'sortBy': f.sort, 'descending': f.descending,
-                'rowsNumber': 0,
-            }).classes('w-full').mark('history').props(f'flat wrap-cells :rows-per-page-options="{list(PAGE_SIZES)}" '
-                                       'no-data-label="No licence history matches these filters."')
+            self.table = ui.table(columns=COLUMNS, rows=[row.shown() for row in rows], row_key='id',
+                                  pagination=self._pagination(count)).classes('w-full').mark('history') \
+                .props(f'flat wrap-cells :rows-per-page-options="{list(PAGE_SIZES)}" '
+                       'no-data-label="No licence history matches these filters."')
             self.table.on('request', self._table_request)
 
-    async def load_page(self) -> None:
+    async def fetch(self) -> tuple[list[HistoryRow], int]:
         rows, count = await run.io_bound(self._read)
         last_page = max(1, -(-count // self.filter.page_size))
         if self.filter.page > last_page:  # the shared link points past the end: show the last page instead
             self.filter = self.filter.with_changes(page=last_page)
             rows, count = await run.io_bound(self._read)
+        return rows, count
+
+    async def load_page(self) -> None:
+        rows, count = await self.fetch()
         self.table.rows = [row.shown() for row in rows]
-        self.table.pagination = {'page': self.filter.page, 'rowsPerPage': self.filter.page_size,
-                                 'sortBy': self.filter.sort, 'descending': self.filter.descending,
-                                 'rowsNumber': count}
+        self.table.pagination = self._pagination(count)
         self.table.update()
+
+    def _pagination(self, count: int) -> dict:
+        return {'page': self.filter.page, 'rowsPerPage': self.filter.page_size, 'sortBy': self.filter.sort,
+                'descending': self.filter.descending, 'rowsNumber': count}
 
     def _read(self) -> tuple[list[HistoryRow], int]:
         with self.db.session() as session:

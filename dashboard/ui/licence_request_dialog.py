@@ -17,8 +17,9 @@ def open_licence_request_dialog(db: Database, actor: Actor, organisation_id: int
             .classes('text-grey-8')
         kind = ui.select({k.value: k.label for k in LicenceKind}, label='Licence type',
                          value=LicenceKind.MANAGED_AGENT.value).props('outlined').classes('w-full').mark('licence-type')
-        quantity = ui.number('Quantity', value=10, min=1, max=MAX_QUANTITY, step=1, precision=0,
-                             validation=_quantity_problem).props('outlined').classes('w-full').mark('quantity')
+        # No min/max here: the browser would quietly clamp a wrong number instead of letting us say it is wrong.
+        quantity = ui.number('Quantity', value=10, step=1, validation=_quantity_problem) \
+            .props('outlined').classes('w-full').mark('quantity')
         message = ui.textarea('Message (optional)', validation={
             f'At most {MAX_MESSAGE:,} characters': lambda v: len(v or '') <= MAX_MESSAGE,
         }).props(f'outlined counter maxlength={MAX_MESSAGE}').classes('w-full').mark('message')
@@ -44,8 +45,8 @@ def open_licence_request_dialog(db: Database, actor: Actor, organisation_id: int
             ui.notify(str(error), type='negative')
             send.enable()
             return
-        ui.notify(f'Thank you: your request for {count:,} {LicenceKind(kind.value).label} licences has been sent '
-                  'to our sales team.', type='positive')
+        ui.notify(f'Thank you: your request for {count:,} {LicenceKind(kind.value).label} '
+                  f'licence{"s" if count != 1 else ""} has been sent to our sales team.', type='positive')
         dialog.close()
 
     send.on_click(submit)

@@ -1,12 +1,10 @@
 """Opening the Licence history tab by clicking it must show the right paging, whatever the network's timing.
 
-The history is built when its tab is first clicked: the server sends the table empty, reads the rows, then sends them.
-Quasar's QTable reports its pagination once when it is mounted, and NiceGUI stores what it reports. When that report
-(made while the table was still empty, so `rowsNumber: 0`) reaches the server after the rows were read, it overwrites
-the real count: the table shows 25 rows under '1-0 of 0', and 'Next page' is disabled. Whether it does depends on
-timing: on a real network it takes one round trip longer than reading a small history, so it does; on localhost it
-does about every other time. To make it happen every time this test relays the page's websocket, holding the mount
-report until the server has sent the rows, as network latency would."""
+The history is built when its tab is first clicked. Quasar's QTable reports its pagination once when it is mounted,
+and NiceGUI stores what it reports: were the table sent empty and filled afterwards, a mount report of `rowsNumber: 0`
+reaching the server after the rows could overwrite the real count (25 rows under '1-0 of 0', 'Next page' disabled).
+The app reads the first page before it creates the table; this test relays the page's websocket, holding the mount
+report back as network latency would, to show that the count survives any order."""
 
 import re
 import time
@@ -24,10 +22,6 @@ STALE_MOUNT_REPORT = '\\"rowsNumber\\":0'
 ATTEMPTS = 8
 
 
-@pytest.mark.xfail(strict=True, reason=(
-    'App bug (since 2d451ce builds the history on the first click of its tab): the table is sent empty first, '
-    'QTable reports {rowsNumber: 0} when mounted, NiceGUI stores that over the real count, and the tab shows 25 '
-    'rows under "1-0 of 0" with "Next page" disabled'))
 def test_clicking_the_history_tab_shows_the_right_paging(open_as: OpenAs) -> None:
     page = open_as('billing_admin')
     relays: list[Relay] = []

@@ -3,7 +3,6 @@
 import re
 from urllib.parse import parse_qs, urlparse
 
-import pytest
 from playwright.sync_api import Browser, Page, expect
 
 from dashboard.domain.formatting import format_timestamp
@@ -125,9 +124,6 @@ def test_records_per_page(open_as: OpenAs, world: World) -> None:
     assert parse_qs(urlparse(page.url).query)['size'] == ['50']
 
 
-@pytest.mark.xfail(strict=True, reason=(
-    'App bug: sorting by Action orders rows by the stored code (expiry_changed, licences_..., other, '
-    'trial_converted, trial_started), so "Converted to paid" and "Trial started" come after "Other"'))
 def test_sorting_by_action_follows_the_labels_shown(open_as: OpenAs) -> None:
     page = open_as('billing_admin', f'{HISTORY}&sort=action&desc=0&size=100')
     expect(range_label(page)).to_have_text('1-60 of 60')

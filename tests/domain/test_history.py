@@ -351,8 +351,8 @@ def test_percent_underscore_and_backslash_are_literal(session: Session, organisa
 
 
 @pytest.mark.parametrize(('sort', 'descending', 'expected'), [
-    ('action', False, ['expiry_changed', 'licences_increased', 'other']),
-    ('action', True, ['other', 'licences_increased', 'expiry_changed']),
+    ('action', False, ['trial_converted', 'expiry_changed', 'licences_increased', 'other']),
+    ('action', True, ['other', 'licences_increased', 'expiry_changed', 'trial_converted']),
     ('kind', False, ['Managed Agent', 'On-demand']),
     ('kind', True, ['On-demand', 'Managed Agent']),
     ('actor', False, ['Alice', 'Bob', 'Carol']),
@@ -367,6 +367,9 @@ def test_sort_by_column(session: Session, organisation: Organisation, customer, 
                  actor='Carol', note='2')
     make_history(session, organisation, occurred_at=at(3), action='licences_increased', kind='on_demand',
                  actor='Alice', note='3')
+    if sort == 'action':  # sorted by its label, "Converted to paid", not by the stored value
+        make_history(session, organisation, occurred_at=at(4), action='trial_converted', kind='on_demand',
+                     actor='Bob', note='4')
     query = {'sort': sort, 'desc': '1' if descending else '0'}
 
     rows, _ = list_history(session=session, actor=customer, organisation_id=organisation.id,
