@@ -47,7 +47,7 @@ class LicenceDetails:
         assert self.view is not None
         with ui.row().classes('w-full gap-4 items-stretch'):
             self._account_card(self.view)
-            self._licence_card(self.view).classes('flex-[1.6]')
+            self._licence_card(self.view).classes('flex-[2]')
             self._contact_card(self.view)
 
     def _account_card(self, view: BillingView) -> None:
@@ -71,8 +71,9 @@ class LicenceDetails:
                     ui.button('Withdraw request', icon='undo', on_click=self._withdraw) \
                         .props('outline color=primary no-caps').classes('w-full')
             elif self.may_act:
-                ui.button('Request deletion of this account', icon='delete_forever', on_click=self._request_deletion) \
-                    .props('outline color=negative no-caps no-wrap').classes('w-full')
+                # A rare, destructive action: present, but quieter than the card's content.
+                ui.button('Request deletion of this account', on_click=self._request_deletion) \
+                    .props('outline dense color=negative no-caps').classes('w-full text-sm py-1')
 
     def _licence_card(self, view: BillingView) -> ui.card:
         with _card('Licence information', 'key') as card:
@@ -144,7 +145,7 @@ _ACCOUNT_TYPE_COLOURS = {'Active': 'positive', 'Trial': 'accent', 'Expired': 'ne
 
 
 def _card(title: str, icon: str) -> ui.card:
-    card = ui.card().classes('card flex-1 min-w-[280px] p-5 gap-3').props('flat bordered')
+    card = ui.card().classes('card flex-1 min-w-[260px] p-5 gap-3').props('flat bordered')
     with card, ui.row().classes('items-center gap-2'):
         ui.icon(icon, color='primary', size='1.4rem')
         ui.label(title).classes('card-title')
@@ -167,12 +168,12 @@ def _pool(pool: PoolView) -> None:
     name = pool.kind.label
     with ui.row().classes('w-full items-center gap-4 no-wrap py-1'):
         share = pool.in_use / pool.total if pool.total else 0
-        with ui.column().classes('items-center gap-0'):
+        with ui.column().classes('items-center gap-0 w-28 shrink-0'):
             ui.circular_progress(share, show_value=False, size='64px', color=_gauge_colour(share)) \
                 .props(f'thickness=0.22 track-color=grey-3 aria-label="{pool.in_use} of {pool.total} in use"')
             usage = f'{pool.in_use:,} of {pool.total:,} in use' if pool.expiry_date else 'No licences'
             ui.label(usage).classes('text-xs text-grey-7 whitespace-nowrap')
-        with ui.grid(columns='14.5rem minmax(0, 1fr)').classes('grow gap-x-3 gap-y-0 items-baseline'):
+        with ui.grid(columns='13rem minmax(0, 1fr)').classes('grow gap-x-3 gap-y-0 items-baseline'):
             ui.label(f'Total {name} licences').classes('field-label whitespace-nowrap')
             ui.label(f'{pool.total:,}').classes('field-value')
             ui.label(f'Available {name} licences').classes('field-label whitespace-nowrap')
