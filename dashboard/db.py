@@ -27,20 +27,32 @@ class Database:
 
     def migrate(self) -> None:
         """Bring the schema up to the newest migration (a no-op when it already is)."""
-        migrate(self.engine)
+        if not self.is_sqlite:
+            migrate(self.engine)
+            return
+        # Python's sqlite3 commits before every DDL statement by itself, so a migration that failed half-way would
+        # stay half done. Migrations get an engine of their own that runs each one in a real transaction.
+        engine = make_engine(self.url, transactional_ddl=True)
+        try:
+            migrate(engine)
+        finally:
+            engine.dispose()
 
     @property
     def is_sqlite(self) -> bool:
         return self.engine.dialect.name == 'sqlite'
 
 
-def make_engine(url: str) -> Engine:
+def make_engine(url: str, *, transactional_ddl: bool = False) -> Engine:
     parsed = make_url(url)
     if parsed.get_backend_name() == 'sqlite':
         if parsed.database and parsed.database != ':memory:':
             Path(parsed.database).parent.mkdir(parents=True, exist_ok=True)
         engine = create_engine(url, connect_args={'check_same_thread': False, 'timeout': 30})
         event.listen(engine, 'connect', _tune_sqlite)
+        if transactional_ddl:  # SQLAlchemy's recipe: the driver leaves transactions alone, we BEGIN ourselves
+            event.listen(engine, 'connect', lambda connection, _record: setattr(connection, 'isolation_level', None))
+            event.listen(engine, 'begin', lambda connection: connection.exec_driver_sql('BEGIN'))
         return engine
     if parsed.get_backend_name() == 'postgresql' and parsed.drivername == 'postgresql':
         url = str(parsed.set(drivername='postgresql+psycopg'))

@@ -3,7 +3,18 @@
 import enum
 from datetime import UTC, date, datetime
 
-from sqlalchemy import CheckConstraint, Column, ForeignKey, Index, Integer, String, UniqueConstraint, text
+from sqlalchemy import (
+    CheckConstraint,
+    Column,
+    Computed,
+    ForeignKey,
+    Index,
+    Integer,
+    String,
+    Text,
+    UniqueConstraint,
+    text,
+)
 from sqlmodel import Field, SQLModel
 
 
@@ -156,11 +167,20 @@ class LicencePool(SQLModel, table=True):
         return self.total - self.in_use
 
 
+# What the history's free-text search looks in, as a customer sees it (vendor staff as "Admin Team"), in lower case.
+# Computed by the database: every writer (the app, the import, the demo data) gets it without knowing of it.
+HISTORY_SEARCH_TEXT = (
+    "lower(CASE WHEN by_vendor THEN 'Admin Team' ELSE actor END || ' ¦ ' || coalesce(note, '') || ' ¦ ' || "
+    "coalesce(old_value, '') || ' ¦ ' || coalesce(new_value, ''))"
+)
+
+
 class LicenceHistory(SQLModel, table=True):
     """Append-only: rows are written with the change they describe and never updated."""
 
     __tablename__ = 'licence_history'
     __table_args__ = (
+        # On SQLite, migration 0002 widens this index to cover the free-text search too.
         Index('ix_licence_history_org_time', 'organisation_id', 'occurred_at', 'id'),
         Index('ix_licence_history_org_action_time', 'organisation_id', 'action', 'occurred_at'),
         Index('ix_licence_history_org_kind_time', 'organisation_id', 'kind', 'occurred_at'),
@@ -178,6 +198,7 @@ class LicenceHistory(SQLModel, table=True):
     new_value: str | None = Field(default=None, max_length=200)
     note: str | None = Field(default=None, max_length=1000)
     row_hash: str = Field(max_length=64, description='digest of every shown column, so a re-import skips a row it has')
+    search_text: str | None = Field(default=None, sa_column=Column(Text, Computed(HISTORY_SEARCH_TEXT)))
 
 
 class DeletionRequest(SQLModel, table=True):
