@@ -41,9 +41,12 @@ class Actor:
         if not self.can_view_billing(organisation_id):
             raise PermissionDenied('You do not have permission to view this organisation\'s billing.')
 
-    def require_billing_permission(self, organisation_id: int) -> None:
+    def may_act_on_billing(self, organisation_id: int) -> bool:
         """Billing actions are for the organisation's own global and billing admins."""
-        if not (self.has_billing_permission and self.organisation_id == organisation_id):
+        return self.has_billing_permission and self.organisation_id == organisation_id
+
+    def require_billing_permission(self, organisation_id: int) -> None:
+        if not self.may_act_on_billing(organisation_id):
             raise PermissionDenied('This needs billing permission for this organisation '
                                    '(global admin or billing admin).')
 

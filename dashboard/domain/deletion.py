@@ -12,15 +12,15 @@ from .audit import record_audit
 from .billing import get_organisation, open_deletion_request
 from .errors import InvalidInput, NotFound
 from .formatting import format_date
-from .models import DeletionRequest, DeletionStatus, Organisation
+from .models import DeletionRequest, DeletionStatus
 from .outbox import queue_email
 
 PURGE_DAYS = 30
 
 
-def effective_date_for(organisation: Organisation, today: date) -> date:
+def effective_date_for(subscription_end: date, today: date) -> date:
     """The cancellation takes effect at the end of the current subscription period; today if that has passed."""
-    return max(organisation.subscription_end, today)
+    return max(subscription_end, today)
 
 
 def request_deletion(*, session: Session, actor: Actor, organisation_id: int, today: date | None = None
@@ -33,8 +33,8 @@ def request_deletion(*, session: Session, actor: Actor, organisation_id: int, to
     if existing is not None:
         return existing
     request = DeletionRequest(organisation_id=organisation_id, requested_by_id=actor.user_id,
-                              requested_by_name=actor.name, effective_date=effective_date_for(organisation, today),
-                              status=DeletionStatus.PENDING)
+                              requested_by_name=actor.name, status=DeletionStatus.PENDING,
+                              effective_date=effective_date_for(organisation.subscription_end, today))
     session.add(request)
     record_audit(session=session, actor=actor, organisation_id=organisation_id, action='deletion_requested',
                  details=f'effective {request.effective_date.isoformat()}')

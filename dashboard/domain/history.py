@@ -148,7 +148,7 @@ def list_history(*, session: Session, actor: Actor, organisation_id: int, histor
     """One page of rows, newest first unless sorted otherwise, and the number of rows the filter matches."""
     actor.require_view_billing(organisation_id)
     shown_actor = _shown_actor(actor)
-    conditions = _conditions(organisation_id, history_filter, shown_actor, _dialect(session))
+    conditions = _conditions(organisation_id, history_filter, actor, _dialect(session))
     offset = (history_filter.page - 1) * history_filter.page_size
     # The page's ids first: that query needs only indexed columns, so SQLite answers it from an index alone.
     ids = session.exec(select(LicenceHistory.id).where(*conditions).order_by(*_order(shown_actor, history_filter))
@@ -170,7 +170,7 @@ def export_history_csv(*, session: Session, actor: Actor, organisation_id: int, 
     Not a generator itself, so that a caller without permission is refused when calling, not when reading."""
     actor.require_view_billing(organisation_id)
     shown_actor = _shown_actor(actor)
-    statement = _rows(shown_actor, _conditions(organisation_id, history_filter, shown_actor, _dialect(session)),
+    statement = _rows(shown_actor, _conditions(organisation_id, history_filter, actor, _dialect(session)),
                       history_filter)
     return _csv_chunks(session, statement, batch_size)
 
@@ -238,7 +238,7 @@ def _shown_actor(actor: Actor) -> ColumnElement:
     return case((col(LicenceHistory.by_vendor), literal(ADMIN_TEAM)), else_=LicenceHistory.actor)
 
 
-def _conditions(organisation_id: int, history_filter: HistoryFilter, shown_actor: ColumnElement, dialect: str
+def _conditions(organisation_id: int, history_filter: HistoryFilter, actor: Actor, dialect: str
                 ) -> list[ColumnElement]:
     conditions: list[ColumnElement] = [LicenceHistory.organisation_id == organisation_id]  # type: ignore[list-item]
     if history_filter.date_from:
@@ -250,7 +250,7 @@ def _conditions(organisation_id: int, history_filter: HistoryFilter, shown_actor
     if history_filter.kind:
         conditions.append(LicenceHistory.kind == history_filter.kind)
     if history_filter.text:
-        conditions.append(_text_matches(history_filter.text, vendor=shown_actor is LicenceHistory.actor,
+        conditions.append(_text_matches(history_filter.text, vendor=actor.is_vendor,
                                         dialect=dialect))
     return conditions
 

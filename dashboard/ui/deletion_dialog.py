@@ -7,7 +7,7 @@ from ..db import Database
 from ..domain import clock
 from ..domain.actor import Actor
 from ..domain.billing import BillingView
-from ..domain.deletion import PURGE_DAYS, request_deletion
+from ..domain.deletion import PURGE_DAYS, effective_date_for, request_deletion
 from ..domain.errors import DomainError
 from ..domain.formatting import format_date
 
@@ -16,7 +16,7 @@ async def confirm_deletion(db: Database, actor: Actor, view: BillingView) -> boo
     """Shows the dialog; True once a request is recorded (or was already open)."""
     product = get_settings().product_name
     today = clock.today()
-    effective = max(view.subscription_end, today)
+    effective = effective_date_for(view.subscription_end, today)
     with ui.dialog() as dialog, ui.card().classes('max-w-xl p-6 gap-3'):
         with ui.row().classes('items-center gap-2 no-wrap'):
             ui.icon('warning', color='negative', size='1.8rem')

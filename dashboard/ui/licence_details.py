@@ -29,7 +29,7 @@ class LicenceDetails:
 
     @property
     def may_act(self) -> bool:
-        return self.actor.organisation_id == self.organisation_id and self.actor.has_billing_permission
+        return self.actor.may_act_on_billing(self.organisation_id)
 
     async def load(self) -> None:
         self.view = await run.io_bound(self._read)
