@@ -9,7 +9,7 @@ import random
 from collections.abc import Callable, Sequence
 from datetime import UTC, date, datetime, time, timedelta
 
-from ..domain.history import row_hash
+from ..domain.history import history_values
 from ..domain.models import HistoryAction, LicenceKind, Role
 from .notes import DECREASE_NOTES, INCREASE_NOTES, OTHER_EVENTS, RENEWAL_NOTES
 from .organisations import HISTORY_DAYS, TERM_DAYS, OrganisationPlan, Story
@@ -199,29 +199,18 @@ class _Simulation:
             previous = at = max(at, previous + 1)  # one row a second at most: every row hashes differently
             actor, by_vendor, action, kind, old, new, note = handler(*arguments)
             occurred_at = self.origin + timedelta(seconds=at)
-            action_value, kind_value = str(action), kind and str(kind)
-            digest = row_hash(
-                occurred_at=occurred_at,
-                actor=actor,
-                action=action_value,
-                kind=kind_value,
-                old_value=old,
-                new_value=new,
-                note=note,
-            )
             rows.append(
-                {
-                    'organisation_id': self.organisation_id,
-                    'occurred_at': occurred_at,
-                    'actor': actor,
-                    'by_vendor': by_vendor,
-                    'action': action_value,
-                    'kind': kind_value,
-                    'old_value': old,
-                    'new_value': new,
-                    'note': note,
-                    'row_hash': digest,
-                }
+                history_values(
+                    organisation_id=self.organisation_id,
+                    occurred_at=occurred_at,
+                    actor=actor,
+                    by_vendor=by_vendor,
+                    action=str(action),
+                    kind=kind and str(kind),
+                    old_value=old,
+                    new_value=new,
+                    note=note,
+                )
             )
         return rows
 

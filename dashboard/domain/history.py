@@ -38,14 +38,20 @@ def record_history(*, session: Session, organisation_id: int, actor: str, action
                    kind: LicenceKind | None = None, old_value: object = None, new_value: object = None,
                    note: str | None = None, by_vendor: bool = False, occurred_at: datetime | None = None) -> None:
     """Adds a history row to the caller's transaction, so that it commits together with the change it describes."""
-    occurred_at = occurred_at or clock.now()
-    old = None if old_value is None else str(old_value)
-    new = None if new_value is None else str(new_value)
-    session.add(LicenceHistory(
-        organisation_id=organisation_id, occurred_at=occurred_at, actor=actor, by_vendor=by_vendor, action=action,
-        kind=kind, old_value=old, new_value=new, note=note,
-        row_hash=row_hash(occurred_at=occurred_at, actor=actor, action=action, kind=kind, old_value=old,
-                          new_value=new, note=note)))
+    session.add(LicenceHistory(**history_values(
+        organisation_id=organisation_id, occurred_at=occurred_at or clock.now(), actor=actor, by_vendor=by_vendor,
+        action=action, kind=kind, old_value=None if old_value is None else str(old_value),
+        new_value=None if new_value is None else str(new_value), note=note)))
+
+
+def history_values(*, organisation_id: int, occurred_at: datetime, actor: str, by_vendor: bool, action: str,
+                   kind: str | None, old_value: str | None, new_value: str | None, note: str | None
+                   ) -> dict[str, object]:
+    """A licence history row's columns, its digest included: for the app, and for bulk inserts of the import and
+    the demo data."""
+    shown = {'occurred_at': occurred_at, 'actor': actor, 'action': action, 'kind': kind, 'old_value': old_value,
+             'new_value': new_value, 'note': note}
+    return {'organisation_id': organisation_id, 'by_vendor': by_vendor, **shown, 'row_hash': row_hash(**shown)}
 
 
 @dataclass(frozen=True)

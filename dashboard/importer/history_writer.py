@@ -7,7 +7,7 @@ from typing import Any
 from sqlalchemy import Connection, Insert, Table
 from sqlalchemy.dialects import postgresql, sqlite
 
-from dashboard.domain.history import row_hash
+from dashboard.domain.history import history_values
 from dashboard.domain.models import LicenceHistory
 
 from .csv_files import read_records
@@ -60,23 +60,14 @@ def _insert(connection: Connection, statement: Insert, batch: list[dict[str, Any
 
 
 def _values(row: HistoryRow, organisation_id: int) -> dict[str, Any]:
-    return {
-        'organisation_id': organisation_id,
-        'occurred_at': row.occurred_at,
-        'actor': row.actor,
-        'by_vendor': False,
-        'action': row.action,
-        'kind': row.kind,
-        'old_value': row.old_value,
-        'new_value': row.new_value,
-        'note': row.note,
-        'row_hash': row_hash(
-            occurred_at=row.occurred_at,
-            actor=row.actor,
-            action=row.action,
-            kind=row.kind,
-            old_value=row.old_value,
-            new_value=row.new_value,
-            note=row.note,
-        ),
-    }
+    return history_values(
+        organisation_id=organisation_id,
+        occurred_at=row.occurred_at,
+        actor=row.actor,
+        by_vendor=False,
+        action=row.action,
+        kind=row.kind,
+        old_value=row.old_value,
+        new_value=row.new_value,
+        note=row.note,
+    )
