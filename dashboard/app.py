@@ -4,7 +4,7 @@ from nicegui import app, ui
 
 from .config import PROJECT_ROOT, get_settings
 from .db import Database
-from .ui import billing_page, history_export, login_page
+from .ui import billing_page, history_export, login_page, organisations_page, overview_page, renewals_page
 
 
 def build(db: Database) -> None:
@@ -13,6 +13,9 @@ def build(db: Database) -> None:
     login_page.register(db)
     billing_page.register(db)
     history_export.register(db)
+    renewals_page.register(db)
+    overview_page.register(db)
+    organisations_page.register(db)
 
 
 def run(*, db: Database, host: str, port: int) -> None:

@@ -10,19 +10,24 @@ from sqlalchemy import Engine, event
 from sqlalchemy.engine import make_url
 from sqlmodel import Session, create_engine
 
+from .domain.changes import FEED_KEY
+from .live import ChangeFeed, LocalChangeFeed
+
 MIGRATIONS_DIR = Path(__file__).resolve().parent / 'migrations'
 
 
 class Database:
     """One engine per process; every unit of work opens a session with `with db.session() as session:`."""
 
-    def __init__(self, url: str) -> None:
+    def __init__(self, url: str, *, changes: ChangeFeed | None = None) -> None:
         self.url = url
         self.engine = make_engine(url)
+        self.changes: ChangeFeed = changes or LocalChangeFeed()
 
     @contextmanager
     def session(self) -> Iterator[Session]:
-        with Session(self.engine, expire_on_commit=False) as session:
+        """What the session's transactions change is published on `changes` as each commits."""
+        with Session(self.engine, expire_on_commit=False, info={FEED_KEY: self.changes}) as session:
             yield session
 
     def migrate(self) -> None:

@@ -8,7 +8,7 @@ from sqlmodel import Session, col, select
 from dashboard.domain import clock
 from dashboard.domain.actor import Actor
 from dashboard.domain.history import record_history
-from dashboard.domain.models import DeletionRequest, LicenceHistory, LicencePool, Organisation, User
+from dashboard.domain.models import DeletionRequest, LicenceHistory, LicencePool, LicenceRequest, Organisation, User
 
 _numbers = itertools.count(1)
 
@@ -59,6 +59,15 @@ def make_deletion_request(session: Session, organisation: Organisation, status: 
     values = {'organisation_id': organisation.id, 'requested_by_name': 'Someone Else',
               'effective_date': organisation.subscription_end, 'status': status}
     request = DeletionRequest(**{**values, **overrides})
+    session.add(request)
+    session.commit()
+    return request
+
+
+def make_licence_request(session: Session, organisation: Organisation, **overrides) -> LicenceRequest:
+    values = {'organisation_id': organisation.id, 'requested_by_name': 'Someone Else', 'kind': 'managed_agent',
+              'quantity': 25, 'message': 'For the new branch office'}
+    request = LicenceRequest(**{**values, **overrides})
     session.add(request)
     session.commit()
     return request

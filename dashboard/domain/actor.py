@@ -50,6 +50,19 @@ class Actor:
             raise PermissionDenied('This needs billing permission for this organisation '
                                    '(global admin or billing admin).')
 
+    @property
+    def is_admin_team(self) -> bool:
+        """The vendor's Admin Team (`vendor_admin`), who change licences."""
+        return self.role is Role.VENDOR_ADMIN
+
+    def require_vendor(self) -> None:
+        if not self.is_vendor:
+            raise PermissionDenied('This is for the vendor\'s staff only.')
+
+    def require_admin_team(self) -> None:
+        if not self.is_admin_team:
+            raise PermissionDenied('Only the Admin Team (vendor admins) may change licences and plans.')
+
     def shown_name(self, actor: str, by_vendor: bool) -> str:
         """Customers see vendor staff as the Admin Team; vendor staff see the real person."""
         return ADMIN_TEAM if by_vendor and not self.is_vendor else actor

@@ -13,6 +13,7 @@ from sqlmodel import Session, col, select
 
 from . import clock
 from .actor import ADMIN_TEAM, Actor
+from .changes import announce
 from .formatting import format_change, format_timestamp
 from .models import ACTION_LABELS, HistoryAction, LicenceHistory, LicenceKind, LicencePool
 
@@ -37,7 +38,9 @@ def row_hash(*, occurred_at: datetime, actor: str, action: str, kind: str | None
 def record_history(*, session: Session, organisation_id: int, actor: str, action: HistoryAction,
                    kind: LicenceKind | None = None, old_value: object = None, new_value: object = None,
                    note: str | None = None, by_vendor: bool = False, occurred_at: datetime | None = None) -> None:
-    """Adds a history row to the caller's transaction, so that it commits together with the change it describes."""
+    """Adds a history row to the caller's transaction, so that it commits together with the change it describes;
+    open pages hear of the change once it commits."""
+    announce(session, organisation_id, action)
     session.add(LicenceHistory(**history_values(
         organisation_id=organisation_id, occurred_at=occurred_at or clock.now(), actor=actor, by_vendor=by_vendor,
         action=action, kind=kind, old_value=None if old_value is None else str(old_value),

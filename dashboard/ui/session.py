@@ -58,6 +58,9 @@ def to_login(path: str) -> RedirectResponse:
 
 
 def landing_path(actor: Actor) -> str:
+    """Customers with Billing access land on it, vendor staff on Renewals, everyone else on the welcome page."""
+    if actor.is_vendor:
+        return '/vendor/renewals'
     if actor.organisation_id is not None and actor.can_view_billing(actor.organisation_id):
         return '/account/billing'
     return '/'

@@ -41,6 +41,11 @@ def _menu(who: SignedIn, active: str) -> None:
         if actor.organisation_id is not None and actor.can_view_billing(actor.organisation_id):
             ui.item_label('Account').props('header').classes('text-grey-7 uppercase text-xs')
             _menu_item('Billing', 'receipt_long', '/account/billing', active)
+        if actor.is_vendor:
+            ui.item_label('Back office').props('header').classes('text-grey-7 uppercase text-xs')
+            _menu_item('Renewals', 'event_repeat', '/vendor/renewals', active)
+            _menu_item('Usage overview', 'insights', '/vendor/overview', active)
+            _menu_item('Organisations', 'apartment', '/vendor/organisations', active)
 
 
 def _menu_item(label: str, icon: str, path: str, active: str) -> None:

@@ -49,6 +49,22 @@ def acme(session) -> Acme:
     return Acme(organisation=organisation, emails=emails)
 
 
+@dataclass
+class VendorStaff:
+    sales: str
+    admin: str
+
+
+@pytest.fixture
+def vendor(session) -> VendorStaff:
+    """The vendor's people, able to log in: a sales rep (read-only) and a member of the Admin Team."""
+    make_user(session, None, 'sales', full_name='Sam Sales', email='sales@vendor.example',
+              password_hash=password_hash())
+    make_user(session, None, 'vendor_admin', full_name='Ada Admin', email='admin@vendor.example',
+              password_hash=password_hash())
+    return VendorStaff(sales='sales@vendor.example', admin='admin@vendor.example')
+
+
 @cache
 def password_hash() -> str:
     """PASSWORD's hash, made once: Argon2 is slow by design."""
