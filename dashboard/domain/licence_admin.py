@@ -159,6 +159,8 @@ def _date(value: object, name: str, today: date) -> date:
     latest = today + timedelta(days=round(365.25 * LATEST_YEARS))
     if isinstance(value, datetime):
         value = value.date()
+    if value is None or isinstance(value, str) and not value.strip():
+        raise InvalidInput(f'Give the {name} as YYYY-MM-DD, e.g. 2027-03-31.')
     if isinstance(value, str):
         try:
             value = date.fromisoformat(value.strip())

@@ -8,7 +8,8 @@ from nicegui import ui
 from ..db import Database
 from ..domain.actor import Actor
 from .licence_details import licence_details
-from .licence_history import licence_history
+from .licence_history import LicenceHistoryTab, licence_history
+from .live import follow_changes
 
 DETAILS, HISTORY = 'details', 'history'
 
@@ -29,9 +30,10 @@ async def billing_view(db: Database, actor: Actor, organisation_id: int, *, quer
 
     history_built: list[asyncio.Task] = []
 
-    async def build_history() -> None:
+    async def build_history() -> LicenceHistoryTab:
         with history_panel:
-            await licence_history(db, actor, organisation_id, query=history_query, on_filter_change=on_filter_change)
+            return await licence_history(db, actor, organisation_id, query=history_query,
+                                         on_filter_change=on_filter_change)
 
     async def show_history() -> None:
         """The history is read when its tab is first opened, not on every visit to the Licence details."""
@@ -50,8 +52,17 @@ async def billing_view(db: Database, actor: Actor, organisation_id: int, *, quer
         ui.tab(HISTORY, label='Licence history', icon='history')
     with ui.tab_panels(tabs, value=selected).classes('w-full bg-transparent').props('keep-alive'):
         with ui.tab_panel(DETAILS).classes('p-0 pt-2'):
-            await licence_details(db, actor, organisation_id)
+            details = await licence_details(db, actor, organisation_id)
         with ui.tab_panel(HISTORY).classes('p-0 pt-2') as history_panel:
             pass
+
+    async def on_change(_organisations: set[int]) -> None:
+        """Someone changed this organisation (the Admin Team, another tab): show it without a reload."""
+        await details.reload()
+        built = history_built[0] if history_built else None
+        if built is not None and built.done() and not built.cancelled() and built.exception() is None:
+            await built.result().reload()
+
+    follow_changes(db, on_change, organisation_id=organisation_id)
     if selected == HISTORY:
         await show_history()

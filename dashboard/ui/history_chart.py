@@ -1,6 +1,6 @@
 """Licence totals over time, rebuilt from the licence history, as a plotly step chart."""
 
-from collections.abc import Callable
+from collections.abc import Awaitable, Callable
 
 import pandas as pd
 from nicegui import run, ui
@@ -13,9 +13,10 @@ from ..domain.models import LicenceKind
 KIND_COLOURS = {LicenceKind.MANAGED_AGENT: '#1f4e79', LicenceKind.ON_DEMAND: '#f57c00'}
 
 
-def licence_totals_chart(db: Database, actor: Actor, organisation_id: int) -> Callable[[], None]:
-    """The chart's card, empty; call what it returns once the rest of the page is built: the chart is read after
-    the page is shown, so a long history never holds up the table."""
+def licence_totals_chart(db: Database, actor: Actor, organisation_id: int) -> Callable[[], Awaitable[None]]:
+    """The chart's card, empty; await what it returns to fill it (again, after a change). Run it once the rest of
+    the page is built (`ui.timer(0, fill, once=True)`): read after the page is shown, a long history never holds up
+    the table."""
     with ui.card().classes('card w-full p-4 gap-1').props('flat bordered'):
         ui.label('Licence totals over time').classes('card-title')
         with ui.column().classes('w-full h-60 items-center justify-center') as body:
@@ -31,7 +32,7 @@ def licence_totals_chart(db: Database, actor: Actor, organisation_id: int) -> Ca
             else:
                 ui.plotly(totals_figure(series)).classes('w-full h-60')
 
-    return lambda: ui.timer(0, fill, once=True)
+    return fill
 
 
 def _read(db: Database, actor: Actor, organisation_id: int) -> dict[LicenceKind, list]:

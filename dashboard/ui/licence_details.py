@@ -14,10 +14,11 @@ from .deletion_dialog import confirm_deletion
 from .licence_request_dialog import open_licence_request_dialog
 
 
-async def licence_details(db: Database, actor: Actor, organisation_id: int) -> None:
+async def licence_details(db: Database, actor: Actor, organisation_id: int) -> 'LicenceDetails':
     details = LicenceDetails(db, actor, organisation_id)
     await details.load()
     details.show()
+    return details
 
 
 class LicenceDetails:
@@ -51,7 +52,7 @@ class LicenceDetails:
             self._contact_card(self.view)
 
     def _account_card(self, view: BillingView) -> None:
-        with _card('Account information', 'apartment'):
+        with titled_card('Account information', 'apartment'):
             _field('Account name', view.name)
             _field('Serial number', view.serial_number)
             with _field_box('Account type'):
@@ -76,7 +77,7 @@ class LicenceDetails:
                     .props('outline dense color=negative no-caps').classes('w-full text-sm py-1')
 
     def _licence_card(self, view: BillingView) -> ui.card:
-        with _card('Licence information', 'key') as card:
+        with titled_card('Licence information', 'key') as card:
             for kind in LicenceKind:
                 _pool(view.pools[kind])
             ui.space()
@@ -86,7 +87,7 @@ class LicenceDetails:
         return card
 
     def _contact_card(self, view: BillingView) -> None:
-        with _card('Main contact', 'contact_mail'):
+        with titled_card('Main contact', 'contact_mail'):
             options = {contact.id: contact.name for contact in view.contacts}
             select = ui.select(options, value=view.main_contact_id, label='Main contact',
                                on_change=lambda e: self._change_contact(e.value, select)) \
@@ -144,7 +145,7 @@ class LicenceDetails:
 _ACCOUNT_TYPE_COLOURS = {'Active': 'positive', 'Trial': 'accent', 'Expired': 'negative'}
 
 
-def _card(title: str, icon: str) -> ui.card:
+def titled_card(title: str, icon: str) -> ui.card:
     card = ui.card().classes('card flex-1 min-w-[260px] p-5 gap-3').props('flat bordered')
     with card, ui.row().classes('items-center gap-2'):
         ui.icon(icon, color='primary', size='1.4rem')

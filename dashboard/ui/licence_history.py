@@ -1,6 +1,6 @@
 """The Licence history tab: filters kept in the URL, a chart of licence totals, and a table paged by the database."""
 
-from collections.abc import Callable
+from collections.abc import Awaitable, Callable
 from datetime import date
 from urllib.parse import urlencode
 
@@ -25,14 +25,15 @@ ALL_KINDS = ''
 
 
 async def licence_history(db: Database, actor: Actor, organisation_id: int, *, query: dict[str, str],
-                          on_filter_change: Callable[[dict[str, str]], None]) -> None:
+                          on_filter_change: Callable[[dict[str, str]], None]) -> 'LicenceHistoryTab':
     history = LicenceHistoryTab(db, actor, organisation_id, HistoryFilter.from_query(query), on_filter_change)
     # The first page is read before the table exists: a table sent empty would report its empty paging back and
     # could overwrite the real row count.
     rows, count = await history.fetch()
-    load_chart = licence_totals_chart(db, actor, organisation_id)
+    history.load_chart = licence_totals_chart(db, actor, organisation_id)
     history.show(rows, count)
-    load_chart()
+    ui.timer(0, history.load_chart, once=True)
+    return history
 
 
 class LicenceHistoryTab:
@@ -44,6 +45,13 @@ class LicenceHistoryTab:
         self.filter = history_filter
         self.on_filter_change = on_filter_change
         self.quiet = False
+        self.load_chart: Callable[[], Awaitable[None]] | None = None
+
+    async def reload(self) -> None:
+        """After a change elsewhere: the same filters and page, read again, and the chart."""
+        await self.load_page()
+        if self.load_chart is not None:
+            await self.load_chart()
 
     def show(self, rows: list[HistoryRow], count: int) -> None:
         f = self.filter

@@ -1,13 +1,37 @@
-"""Back office: the organisations, searchable and paged, and one page per organisation."""
+"""Back office: every organisation, searchable and paged by the database; each row opens its organisation page."""
+
+from urllib.parse import urlencode
 
 from fastapi import Request
 from fastapi.responses import RedirectResponse
-from nicegui import ui
+from nicegui import run, ui
 
 from ..db import Database
+from ..domain.actor import Actor
+from ..domain.models import Region
+from ..domain.organisations import PAGE_SIZES, SORTS, OrganisationRow, OrganisationsFilter, list_organisations
+from . import organisation_page
+from .live import follow_changes
 from .session import SignedIn
 from .theme import frame
-from .vendor_access import ORGANISATIONS_PATH, vendor_visitor
+from .vendor_access import ORGANISATIONS_PATH, organisation_path, vendor_visitor
+
+COLUMNS = [
+    {'name': 'name', 'label': 'Account name', 'field': 'name', 'sortable': True, 'align': 'left'},
+    {'name': 'serial', 'label': 'Serial number', 'field': 'serial', 'sortable': True, 'align': 'left'},
+    {'name': 'type', 'label': 'Account type', 'field': 'type', 'align': 'left'},
+    {'name': 'region', 'label': 'Region', 'field': 'region', 'align': 'left'},
+    {'name': 'managed_agent', 'label': 'Managed Agent (in use / total)', 'field': 'managed_agent', 'align': 'right',
+     'headerClasses': 'whitespace-normal'},
+    {'name': 'on_demand', 'label': 'On-demand (in use / total)', 'field': 'on_demand', 'align': 'right',
+     'headerClasses': 'whitespace-normal'},
+    {'name': 'end', 'label': 'Subscription end', 'field': 'end', 'sortable': True, 'align': 'left',
+     'classes': 'whitespace-nowrap'},
+    {'name': 'contact', 'label': 'Main contact', 'field': 'contact', 'align': 'left'},
+    {'name': 'attention', 'label': 'Waiting on us', 'field': 'attention', 'align': 'left'},
+]
+ACCOUNT_TYPES = {'': 'All account types', 'active': 'Active', 'trial': 'Trial', 'expired': 'Expired'}
+REGIONS = {'': 'All regions', **{region.value: region.label for region in Region}}
 
 
 def register(db: Database) -> None:
@@ -17,5 +41,89 @@ def register(db: Database) -> None:
         if not isinstance(who, SignedIn):
             return who
         with frame(who, 'Organisations', active=ORGANISATIONS_PATH):
-            pass
+            listing = OrganisationList(db, who.actor, OrganisationsFilter.from_query(dict(request.query_params)))
+            rows, count = await listing.fetch()
+            listing.show(rows, count)
+            follow_changes(db, lambda _changed: listing.load_page())
         return None
+
+    organisation_page.register(db)
+
+
+class OrganisationList:
+    def __init__(self, db: Database, actor: Actor, organisations_filter: OrganisationsFilter) -> None:
+        self.db = db
+        self.actor = actor
+        self.filter = organisations_filter
+
+    def show(self, rows: list[OrganisationRow], count: int) -> None:
+        f = self.filter
+        with ui.card().classes('card w-full p-4 gap-3').props('flat bordered'):
+            for problem in f.errors:
+                ui.label(f'Ignored in the link: {problem}').classes('text-warning text-sm')
+            with ui.row().classes('w-full items-end gap-3'):
+                self.text = ui.input('Search by account name or serial number', value=f.text,
+                                     on_change=self._filters_changed).mark('search') \
+                    .props('outlined dense clearable debounce=400 autofocus').classes('grow min-w-[16rem]')
+                with self.text.add_slot('prepend'):
+                    ui.icon('search')
+                self.account_type = ui.select(ACCOUNT_TYPES, label='Account type', value=f.account_type,
+                                              on_change=self._filters_changed).mark('type') \
+                    .props('outlined dense').classes('w-44')
+                self.region = ui.select(REGIONS, label='Region', value=f.region, on_change=self._filters_changed) \
+                    .mark('region').props('outlined dense').classes('w-72')
+            self.table = ui.table(columns=COLUMNS, rows=[row.shown() for row in rows], row_key='id',
+                                  pagination=self._pagination(count)).classes('w-full').mark('organisations') \
+                .props(f'flat wrap-cells :rows-per-page-options="{list(PAGE_SIZES)}" '
+                       'no-data-label="No organisation matches these filters."')
+            self.table.add_slot('body-cell-attention', '''
+                <q-td :props="props">
+                  <q-badge v-if="props.value" color="negative" outline :label="props.value" />
+                </q-td>''')
+            self.table.on('request', self._table_request)
+            self.table.on('row-click', lambda e: ui.navigate.to(organisation_path(int(e.args[1]['id']))))
+            self.table.classes('cursor-pointer')
+
+    async def fetch(self) -> tuple[list[OrganisationRow], int]:
+        rows, count = await run.io_bound(self._read)
+        last_page = max(1, -(-count // self.filter.page_size))
+        if self.filter.page > last_page:  # the link points past the end: show the last page instead
+            self.filter = self.filter.with_changes(page=last_page)
+            rows, count = await run.io_bound(self._read)
+        return rows, count
+
+    async def load_page(self) -> None:
+        rows, count = await self.fetch()
+        self.table.rows = [row.shown() for row in rows]
+        self.table.pagination = self._pagination(count)
+        self.table.update()
+
+    def _read(self) -> tuple[list[OrganisationRow], int]:
+        with self.db.session() as session:
+            return list_organisations(session=session, actor=self.actor, organisations_filter=self.filter)
+
+    def _pagination(self, count: int) -> dict:
+        return {'page': self.filter.page, 'rowsPerPage': self.filter.page_size, 'sortBy': self.filter.sort,
+                'descending': self.filter.descending, 'rowsNumber': count}
+
+    async def _filters_changed(self) -> None:
+        self.filter = self.filter.with_changes(text=(self.text.value or '').strip(),
+                                               account_type=self.account_type.value or '',
+                                               region=self.region.value or '', page=1)
+        await self._apply()
+
+    async def _table_request(self, event) -> None:
+        pagination = event.args['pagination']
+        sort = pagination.get('sortBy') or 'name'
+        rows_per_page = pagination.get('rowsPerPage')
+        self.filter = self.filter.with_changes(
+            page=max(1, int(pagination.get('page') or 1)),
+            page_size=rows_per_page if rows_per_page in PAGE_SIZES else self.filter.page_size,
+            sort=sort if sort in SORTS else 'name',
+            descending=bool(pagination.get('descending')) if pagination.get('sortBy') else False)
+        await self._apply()
+
+    async def _apply(self) -> None:
+        query = self.filter.to_query()
+        ui.navigate.history.replace(f'{ORGANISATIONS_PATH}?{urlencode(query)}' if query else ORGANISATIONS_PATH)
+        await self.load_page()

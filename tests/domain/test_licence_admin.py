@@ -130,11 +130,11 @@ def test_changing_the_expiry_date_writes_old_and_new_dates(db, session, org, adm
 @pytest.mark.parametrize(('expiry', 'message'), [
     ('31/12/2027', '"31/12/2027" is not a date: give the expiry date as YYYY-MM-DD'),
     ('2027-02-30', 'is not a date'),
-    ('', 'is not a date'),
+    ('', 'Give the expiry date as YYYY-MM-DD'),
     ('1999-12-31', 'must be between 1 Jan 2000 and'),
     ((TODAY + timedelta(days=3660)).isoformat(), 'must be between'),
     (20271231, 'as a date'),
-    (None, 'as a date'),
+    (None, 'Give the expiry date as YYYY-MM-DD'),
 ])
 def test_a_bad_expiry_date_is_refused_and_changes_nothing(db, session, org, admin, expiry, message):
     before = snapshot(db, org.id)

@@ -1,0 +1,152 @@
+"""Back office: one organisation. The Billing view its customers see (both tabs), what is waiting on the vendor, and
+for the Admin Team the actions that change its licences and plan; everything follows changes live."""
+
+from collections.abc import Awaitable, Callable
+from functools import partial
+
+from fastapi import Request
+from fastapi.responses import RedirectResponse
+from nicegui import run, ui
+
+from ..db import Database
+from ..domain import billing
+from ..domain.actor import Actor
+from ..domain.billing import BillingView
+from ..domain.errors import NotFound
+from ..domain.formatting import format_date, format_timestamp
+from ..domain.models import DeletionStatus, LicenceKind, Plan
+from ..domain.organisations import PendingRequests, pending_requests
+from . import licence_admin_dialogs as dialogs
+from .billing_view import billing_view
+from .licence_details import titled_card
+from .live import follow_changes
+from .session import SignedIn
+from .theme import frame
+from .vendor_access import ORGANISATIONS_PATH, organisation_path, vendor_visitor
+
+
+def register(db: Database) -> None:
+    @ui.page(f'{ORGANISATIONS_PATH}/{{organisation_id}}', title='Organisation')
+    async def organisation_page(organisation_id: str, request: Request) -> RedirectResponse | None:
+        who = await vendor_visitor(db, request)
+        if not isinstance(who, SignedIn):
+            return who
+        panel = OrganisationPanel(db, who.actor, int(organisation_id) if organisation_id.isdecimal() else 0)
+        try:
+            await panel.load()
+        except NotFound:
+            with frame(who, 'Organisation not found', active=ORGANISATIONS_PATH):
+                _back_link()
+                ui.label(f'There is no organisation "{organisation_id}".').classes('text-grey-8')
+            return None
+        assert panel.view is not None
+        with frame(who, panel.view.name, active=ORGANISATIONS_PATH):
+            _back_link()
+            panel.show()
+            await billing_view(db, who.actor, panel.organisation_id, query=dict(request.query_params),
+                               path=organisation_path(panel.organisation_id))
+            follow_changes(db, lambda _changed: panel.reload(), organisation_id=panel.organisation_id)
+        return None
+
+
+def _back_link() -> None:
+    ui.link('← All organisations', ORGANISATIONS_PATH).classes('text-primary text-sm -mt-2')
+
+
+class OrganisationPanel:
+    """The Admin Team's card (read-only for sales) and what is waiting on the vendor."""
+
+    def __init__(self, db: Database, actor: Actor, organisation_id: int) -> None:
+        self.db = db
+        self.actor = actor
+        self.organisation_id = organisation_id
+        self.view: BillingView | None = None
+        self.pending: PendingRequests | None = None
+
+    async def load(self) -> None:
+        self.view, self.pending = await run.io_bound(self._read)
+
+    def _read(self) -> tuple[BillingView, PendingRequests]:
+        with self.db.session() as session:
+            return (billing.billing_view(session=session, actor=self.actor, organisation_id=self.organisation_id),
+                    pending_requests(session=session, actor=self.actor, organisation_id=self.organisation_id))
+
+    async def reload(self) -> None:
+        await self.load()
+        self.show.refresh()
+
+    @ui.refreshable_method
+    def show(self) -> None:
+        assert self.view is not None and self.pending is not None
+        with ui.row().classes('w-full gap-4 items-stretch'):
+            self._admin_card(self.view)
+            self._requests_card(self.pending)
+
+    def _admin_card(self, view: BillingView) -> None:
+        admin = self.actor.is_admin_team
+        subject = (self.db, self.actor, self.organisation_id)
+        with titled_card('Admin Team' if admin else 'Licences and plan', 'admin_panel_settings') \
+                .classes('min-w-[320px]').mark('admin'):
+            for kind in LicenceKind:
+                pool = view.pools[kind]
+                with ui.row().classes('w-full items-center gap-2 no-wrap'):
+                    with ui.column().classes('gap-0 grow'):
+                        ui.label(f'{kind.label} licences').classes('field-label')
+                        if pool.expiry_date:
+                            ui.label(f'{pool.in_use:,} of {pool.total:,} in use').classes('field-value')
+                            ui.label(f'expire on {format_date(pool.expiry_date)}').classes('field-label')
+                        else:
+                            ui.label('None').classes('field-value')
+                    if admin and pool.expiry_date:
+                        self._action('Change total', 'tune', partial(dialogs.change_total, *subject, pool)) \
+                            .mark(f'change-total-{kind}')
+                        self._action('Change expiry', 'event', partial(dialogs.change_expiry, *subject, pool)) \
+                            .mark(f'change-expiry-{kind}')
+                    elif admin:
+                        self._action(f'Add {kind.label} licences', 'add',
+                                     partial(dialogs.add_licences, *subject, pool, view.subscription_end.isoformat())) \
+                            .mark(f'add-{kind}')
+            with ui.row().classes('w-full items-center gap-2 no-wrap'):
+                with ui.column().classes('gap-0 grow'):
+                    ui.label('Plan').classes('field-label')
+                    plan = 'Trial' if view.plan == Plan.TRIAL else 'Paid'
+                    ui.label(f'{plan} (expired)' if view.account_type == 'Expired' else plan).classes('field-value')
+                    ui.label(f'subscription ends {format_date(view.subscription_end)}').classes('field-label')
+                if admin and view.plan == Plan.TRIAL:
+                    self._action('Convert to paid', 'workspace_premium',
+                                 partial(dialogs.convert, self.db, self.actor, view)).mark('convert')
+            if not admin:
+                ui.label('Read-only: licences and plans are changed by the Admin Team.') \
+                    .classes('text-grey-7 text-sm')
+
+    def _action(self, label: str, icon: str, open_dialog: Callable[[], Awaitable[str | None]]) -> ui.button:
+        async def run_dialog() -> None:
+            message = await open_dialog()
+            if message:
+                ui.notify(message, type='positive')
+                await self.reload()
+        return ui.button(label, icon=icon, on_click=run_dialog).props('outline dense no-caps color=primary') \
+            .classes('px-2 shrink-0')
+
+    def _requests_card(self, pending: PendingRequests) -> None:
+        with titled_card('Waiting on the vendor', 'pending_actions').classes('min-w-[320px]').mark('requests'):
+            request = pending.deletion
+            if request is None:
+                ui.label('No deletion request.').classes('text-grey-7')
+            else:
+                state = 'Deletion requested' if request.status == DeletionStatus.PENDING else 'Deletion in progress'
+                with ui.column().classes('w-full gap-0 p-3 rounded bg-red-1 text-red-10'):
+                    ui.label(state).classes('font-semibold')
+                    ui.label(f'By {request.requested_by_name} on {format_timestamp(request.requested_at)}; takes '
+                             f'effect on {format_date(request.effective_date)}.')
+            if not pending.licence_requests:
+                ui.label('No open licence requests.').classes('text-grey-7')
+            for licence_request in pending.licence_requests:
+                with ui.column().classes('w-full gap-0'):
+                    ui.label(f'{licence_request.quantity:,} {LicenceKind(licence_request.kind).label} licences') \
+                        .classes('field-value')
+                    ui.label(f'Asked by {licence_request.requested_by_name} on '
+                             f'{format_timestamp(licence_request.requested_at)}').classes('field-label')
+                    if licence_request.message:
+                        ui.label(f'“{licence_request.message}”').classes('text-grey-8 text-sm italic')
+
