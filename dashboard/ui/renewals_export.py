@@ -1,0 +1,50 @@
+"""`Export CSV` of the Renewals page: a download route that streams exactly the filtered rows, all pages."""
+
+from collections.abc import Iterator
+from datetime import date
+
+from fastapi import HTTPException, Request
+from fastapi.responses import StreamingResponse
+from nicegui import app
+
+from ..db import Database
+from ..domain import clock
+from ..domain.actor import Actor
+from ..domain.errors import DomainError
+from ..domain.renewals import HORIZONS, RenewalsFilter, export_renewals_csv
+from .session import signed_in
+from .vendor_access import RENEWALS_PATH
+
+EXPORT_PATH = f'{RENEWALS_PATH}.csv'
+
+
+def register(db: Database) -> None:
+    @app.get(EXPORT_PATH)
+    async def renewals_csv(request: Request) -> StreamingResponse:
+        who = await signed_in(db)
+        if who is None:
+            raise HTTPException(status_code=401, detail='Log in to export the renewals.')
+        try:
+            who.actor.require_vendor()
+        except DomainError as error:
+            raise HTTPException(status_code=403, detail=str(error)) from error
+        today = clock.today()
+        renewals_filter = RenewalsFilter.from_query(dict(request.query_params), today=today)
+        if renewals_filter.errors:
+            raise HTTPException(status_code=400, detail=' '.join(renewals_filter.errors))
+        return StreamingResponse(
+            _rows(db, who.actor, renewals_filter, today), media_type='text/csv; charset=utf-8',
+            headers={'Content-Disposition': f'attachment; filename="{export_filename(renewals_filter, today)}"'})
+
+
+def export_filename(renewals_filter: RenewalsFilter, today: date) -> str:
+    """`renewals-90-days-2026-11-27.csv`, `renewals-overdue-2026-11-27.csv`."""
+    horizon = HORIZONS[renewals_filter.horizon].lower().replace(' ', '-')
+    return f'renewals-{horizon}-{today.isoformat()}.csv'
+
+
+def _rows(db: Database, actor: Actor, renewals_filter: RenewalsFilter, today: date) -> Iterator[str]:
+    """Read on a worker thread by the StreamingResponse, in batches: the event loop is never held up."""
+    yield '\ufeff'  # so that spreadsheet programs read the file as UTF-8
+    with db.session() as session:
+        yield from export_renewals_csv(session=session, actor=actor, renewals_filter=renewals_filter, today=today)

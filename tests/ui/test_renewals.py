@@ -1,0 +1,166 @@
+import asyncio
+import csv
+import io
+from datetime import timedelta
+
+import pytest
+from nicegui import ui
+from nicegui.testing import User
+from sqlmodel import select
+
+from dashboard.domain import clock
+from dashboard.domain.models import LicencePool
+from dashboard.ui import renewals_page
+from tests.factories import make_organisation, make_pool
+from tests.ui.conftest import log_in
+
+TODAY = clock.today()
+
+
+@pytest.fixture
+def renewals(session, acme) -> None:
+    """Acme (EU): Managed Agent licences expiring in 12 days, On-demand 3 days overdue; Brit (UK) in 40 days."""
+    brit = make_organisation(session, name='Brit Bakeries Ltd', serial_number='BRIT-0002', region='uk')
+    make_pool(session, brit, 'managed_agent', total=40, in_use=10, expiry_date=TODAY + timedelta(days=40))
+
+
+@pytest.fixture
+def addresses(user: User, monkeypatch) -> list[str]:
+    """The addresses the page put into the browser's address bar."""
+    replaced: list[str] = []
+    monkeypatch.setattr(user.navigate.history, 'replace', replaced.append)
+    return replaced
+
+
+def table(user: User) -> ui.table:
+    element = user.find(marker='renewals').elements.pop()
+    assert isinstance(element, ui.table)
+    return element
+
+
+def shown(user: User, column: str = 'name') -> list[str]:
+    return [row[column] for row in table(user).rows]
+
+
+async def names_once(user: User, expected: list[str]) -> None:
+    """Waits for the table to show these accounts: a filter is applied by the server a moment after the input."""
+    for _ in range(50):
+        if shown(user) == expected:
+            return
+        await asyncio.sleep(0.1)
+    assert shown(user) == expected
+
+
+async def test_a_sales_rep_sees_the_pools_expiring_in_90_days(user: User, vendor, renewals) -> None:
+    await log_in(user, vendor.sales)
+    await user.open('/vendor/renewals')
+    await user.should_see('2 licence pools expiring in the next 90 days')
+    rows = table(user).rows
+    assert [(row['name'], row['kind'], row['days_left'], row['days_class']) for row in rows] == [
+        ('Acme Widgets GmbH', 'Managed Agent', '12 days', 'days-warning'),
+        ('Brit Bakeries Ltd', 'Managed Agent', '40 days', 'days-ok')]
+    assert {key: rows[0][key] for key in ('serial', 'account_type', 'region', 'licences', 'utilisation',
+                                          'deletion', 'contact')} == {
+        'serial': 'ACME-0001', 'account_type': 'Active', 'region': 'EU/EEA (Germany West Central)',
+        'licences': '128 / 150', 'utilisation': '85 %', 'deletion': False, 'contact': ''}
+    assert rows[0]['href'] == f'/vendor/organisations/{rows[0]["organisation_id"]}'
+    await user.should_see('Upcoming renewals per week')
+
+
+async def test_the_admin_team_sees_overdue_pools_most_recent_first(user: User, vendor, renewals) -> None:
+    await log_in(user, vendor.admin)
+    await user.open('/vendor/renewals?horizon=overdue')
+    await user.should_see('1 licence pool overdue')
+    assert shown(user, 'days_left') == ['3 days overdue']
+    assert table(user).rows[0]['days_class'] == 'days-expired'
+
+
+async def test_filter_by_region_narrows_the_rows_and_goes_into_the_url(user: User, vendor, renewals,
+                                                                       addresses) -> None:
+    await log_in(user, vendor.sales)
+    await user.open('/vendor/renewals')
+    user.find('region').click()
+    user.find('United Kingdom (UK South)').click()
+    await names_once(user, ['Brit Bakeries Ltd'])
+    assert addresses[-1] == '/vendor/renewals?region=uk'
+
+    await user.open(addresses[-1])
+    assert shown(user) == ['Brit Bakeries Ltd']
+    await user.should_see('1 licence pool expiring in the next 90 days')
+
+
+async def test_free_text_and_horizon(user: User, vendor, renewals, addresses) -> None:
+    await log_in(user, vendor.sales)
+    await user.open('/vendor/renewals')
+    user.find(marker='search').type('acme')
+    await names_once(user, ['Acme Widgets GmbH'])
+    assert addresses[-1] == '/vendor/renewals?q=acme'
+
+
+async def test_a_shared_link_with_bad_values_opens_and_says_what_it_ignored(user: User, vendor, renewals) -> None:
+    await log_in(user, vendor.sales)
+    await user.open('/vendor/renewals?region=mars&horizon=30&min=150')
+    await user.should_see('"mars" is not a region')
+    await user.should_see('"150" is not a utilisation')
+    assert shown(user) == ['Acme Widgets GmbH']
+
+
+async def test_nothing_matching_says_so(user: User, vendor, renewals) -> None:
+    await log_in(user, vendor.sales)
+    await user.open('/vendor/renewals?horizon=30&region=us')
+    await user.should_see('0 licence pools expiring in the next 30 days')
+    await user.should_see('No renewals in this horizon with these filters.')
+    assert shown(user) == []
+    assert table(user).props['no-data-label'] == 'No licence pools expire in the next 30 days with these filters.'
+
+
+async def test_a_customer_is_refused(user: User, acme, renewals) -> None:
+    await log_in(user, acme.emails['global_admin'])
+    await user.open('/vendor/renewals')
+    await user.should_see('This page is for the vendor\'s staff')
+    await user.should_not_see('Export CSV')
+    await user.should_not_see(marker='renewals')
+    response = await user.http_client.get('/vendor/renewals.csv')
+    assert response.status_code == 403
+
+
+async def test_export_csv_downloads_exactly_the_filtered_rows(user: User, vendor, renewals) -> None:
+    await log_in(user, vendor.sales)
+    await user.open('/vendor/renewals?region=eu&horizon=180&size=10')
+    user.find(marker='export').click()
+    response = await user.download.next()
+
+    assert response.status_code == 200
+    assert response.headers['content-disposition'] == \
+        f'attachment; filename="renewals-180-days-{TODAY.isoformat()}.csv"'
+    assert response.text.startswith('\ufeff')
+    table_rows = list(csv.reader(io.StringIO(response.text.removeprefix('\ufeff'))))
+    assert table_rows[0][:3] == ['Account name', 'Serial number', 'Account type']
+    assert [row[:2] for row in table_rows[1:]] == [['Acme Widgets GmbH', 'ACME-0001']]
+
+
+async def test_the_export_route_refuses_bad_values_and_strangers(user: User, vendor, renewals) -> None:
+    assert (await user.http_client.get('/vendor/renewals.csv')).status_code == 401
+    await log_in(user, vendor.sales)
+    response = await user.http_client.get('/vendor/renewals.csv?horizon=45')
+    assert response.status_code == 400
+    assert '"45" is not a renewal horizon' in response.json()['detail']
+
+
+async def test_a_change_elsewhere_shows_without_a_reload(user: User, vendor, renewals, session, monkeypatch) -> None:
+    heard = []
+    real = renewals_page.follow_changes
+    monkeypatch.setattr(renewals_page, 'follow_changes', lambda db, on_change: (heard.append(on_change),
+                                                                                 real(db, on_change)))
+    await log_in(user, vendor.sales)
+    await user.open('/vendor/renewals')
+    await user.should_see('2 licence pools expiring in the next 90 days')
+    brit_pool = session.exec(select(LicencePool).where(LicencePool.total == 40)).one()
+    brit_pool.expiry_date = TODAY + timedelta(days=120)
+    session.add(brit_pool)
+    session.commit()
+
+    await heard[-1]({brit_pool.organisation_id})  # as the change feed calls it once the Admin Team's change commits
+
+    await names_once(user, ['Acme Widgets GmbH'])
+    await user.should_see('1 licence pool expiring in the next 90 days')
