@@ -77,6 +77,14 @@ class World:
     people: dict[str, Person]
     contact_role: str
     history: list[HistoryEntry] = field(default_factory=list, repr=False)
+    logins: dict[str, str] = field(default_factory=dict)  # the back office's people and other organisations'
+
+    def email_of(self, who: str) -> str:
+        """A role of the organisation ('viewer'), 'other' (the other organisation's admin), or a name in `logins`
+        ('sales', 'vendor_admin', 'live_viewer')."""
+        if who == 'other':
+            return self.other_email
+        return self.people[who].email if who in self.people else self.logins[who]
 
     def database(self) -> Database:
         return Database(self.db_url)
@@ -161,14 +169,14 @@ def signed_in_sessions() -> dict[str, StorageState]:
 def open_as(browser: Browser, world: World, signed_in_sessions: dict[str, StorageState]
             ) -> Iterator[OpenAs]:
     """`open_as('viewer', '/account/billing?tab=history')`: that page, in a fresh context signed in as that role
-    of the organisation (or as `'other'`, the global admin of the other organisation)."""
+    of the organisation (or as anyone `World.email_of` knows)."""
     contexts: list[BrowserContext] = []
 
     def open_page(who: str, path: str = '/account/billing') -> Page:
         if who not in signed_in_sessions:
             with browser.new_context(base_url=world.base_url) as login_context:
                 login_page = login_context.new_page()
-                log_in(login_page, world.other_email if who == 'other' else world.people[who].email)
+                log_in(login_page, world.email_of(who))
                 signed_in_sessions[who] = login_context.storage_state()
         context = browser.new_context(base_url=world.base_url, storage_state=signed_in_sessions[who],
                                       **CONTEXT_OPTIONS)

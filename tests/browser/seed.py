@@ -9,7 +9,7 @@ from sqlmodel import Session, select
 from dashboard.domain import clock
 from dashboard.domain.accounts import set_password
 from dashboard.domain.history import record_history
-from dashboard.domain.models import HistoryAction, LicenceKind, User
+from dashboard.domain.models import HistoryAction, LicenceKind, Organisation, User
 from tests.factories import make_organisation, make_pool, make_user
 
 PASSWORD = 'correct horse battery staple'
@@ -75,6 +75,7 @@ def seed(session: Session) -> dict:
         record_history(session=session, organisation_id=other.id, actor='Kurt Kestrel',
                        action=HistoryAction.LICENCES_INCREASED, kind=LicenceKind.MANAGED_AGENT, old_value=9000 + n,
                        new_value=9001 + n, note=f'{other_note} {n}', occurred_at=_at(today, -n))
+    logins = _back_office(session, today)
     history = _history(today)
     for entry in history:
         record_history(session=session, organisation_id=org.id, actor=entry.actor, action=entry.action,
@@ -84,7 +85,38 @@ def seed(session: Session) -> dict:
     return dict(org_id=org.id, org_name=org.name, serial=org.serial_number, other_org_id=other.id,
                 other_org_name=other.name, other_serial=other.serial_number, other_email=other_email,
                 other_note=other_note, subscription_end=subscription_end, managed_expiry=managed_expiry,
-                on_demand_expiry=on_demand_expiry, people=people, contact_role='global_admin', history=history)
+                on_demand_expiry=on_demand_expiry, people=people, contact_role='global_admin', history=history,
+                logins=logins)
+
+
+# The back office's people, and organisations whose licences come up for renewal in every region and horizon.
+RENEWALS = [
+    # name, serial, region, [(kind, total, in use, days to expiry)]; all paid
+    ('Meridian Freight Inc', 'MFI-3301-0001-US', 'us', [('managed_agent', 120, 118, 26), ('on_demand', 8, 2, 26)]),
+    ('Ostsee Werft GmbH', 'OWG-1180-0002-DE', 'eu', [('managed_agent', 60, 12, 33)]),
+    ('Thistle Dental Group', 'TDG-4410-0003-UK', 'uk', [('managed_agent', 45, 40, 12), ('on_demand', 5, 5, 75)]),
+    ('Lapsed Lighting Ltd', 'LLL-0001-0004-UK', 'uk', [('managed_agent', 30, 5, -20)]),
+]
+LIVE_VIEWER = 'mia@meridian.example'
+
+
+def _back_office(session: Session, today: date) -> dict[str, str]:
+    """Vendor staff who log in, and the organisations of the renewals pipeline; returns the extra logins by name."""
+    logins = {'sales': 'sam.sales@247connect.example', 'vendor_admin': 'ada.admin@247connect.example',
+              'live_viewer': LIVE_VIEWER}
+    make_user(session, None, 'sales', full_name='Sam Sales', email=logins['sales'])
+    make_user(session, None, 'vendor_admin', full_name=VENDOR_STAFF, email=logins['vendor_admin'])
+    for name, serial, region, pools in RENEWALS:
+        organisation = make_organisation(session, name=name, serial_number=serial, region=region, plan='paid',
+                                         subscription_end=today + timedelta(days=max(days for *_, days in pools)))
+        for kind, total, in_use, days in pools:
+            make_pool(session, organisation, kind, total=total, in_use=in_use,
+                      expiry_date=today + timedelta(days=days))
+    meridian = session.exec(select(Organisation).where(Organisation.name == RENEWALS[0][0])).one()
+    make_user(session, meridian, 'viewer', full_name='Mia Meridian', email=LIVE_VIEWER)
+    for email in logins.values():
+        set_password(session=session, email=email, password=PASSWORD)
+    return logins
 
 
 def _history(today: date) -> list[HistoryEntry]:
