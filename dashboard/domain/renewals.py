@@ -53,7 +53,7 @@ class RenewalRow:
 
 def days_left_text(days: int) -> str:
     if days < 0:
-        return f'{-days} day{"s" if days != -1 else ""} overdue'
+        return f'{-days} day{"s" if days != -1 else ""} ago'
     if days == 0:
         return 'Today'
     return f'{days} day{"s" if days != 1 else ""}'

@@ -31,8 +31,9 @@ class RenewalsChart:
 
     def show(self, periods: list[RenewalPeriod], renewals_filter: RenewalsFilter) -> None:
         weekly = renewals_filter.horizon not in ('overdue', '180')
-        self.title.text = (f'{"Overdue renewals" if renewals_filter.horizon == "overdue" else "Upcoming renewals"} '
-                           f'per {"week" if weekly else "month"} · {HORIZONS[renewals_filter.horizon].lower()}')
+        per = 'week' if weekly else 'month'
+        self.title.text = 'Overdue renewals per month' if renewals_filter.horizon == 'overdue' else \
+            f'Upcoming renewals per {per} · next {HORIZONS[renewals_filter.horizon].lower()}'
         figure = renewals_figure(periods, renewals_filter)
         if self.plot is not None and figure is not None:
             self.plot.update_figure(figure)
@@ -87,7 +88,8 @@ def renewals_figure(periods: list[RenewalPeriod], renewals_filter: RenewalsFilte
         'data': traces,
         'layout': {
             'barmode': 'stack', 'margin': {'l': 60, 'r': 20, 't': 30, 'b': 40}, 'hovermode': 'closest',
-            'legend': {'orientation': 'h', 'y': 1.15, 'x': 0}, 'plot_bgcolor': 'white', 'paper_bgcolor': 'white',
+            'legend': {'orientation': 'h', 'y': 1.15, 'x': 0, 'traceorder': 'normal'},
+            'plot_bgcolor': 'white', 'paper_bgcolor': 'white',
             'xaxis': {'type': 'category', 'title': {'text': 'Week starting' if _weekly(periods) else None}},
             'yaxis': {'title': {'text': 'Licences'}, 'rangemode': 'tozero', 'gridcolor': '#eef0f3',
                       'range': [0, max(frame['licences']) * 1.18]},
@@ -106,7 +108,7 @@ def _tick(period: RenewalPeriod) -> str:
         return f'{period.start.day} {period.start:%b}'
     if period.start.day == 1 and period.label[0].isalpha():
         return f'{period.start:%b %Y}'
-    return f'Before {period.end + timedelta(days=1):%b %Y}'
+    return 'Earlier'
 
 
 def _accounts(count: int) -> str:

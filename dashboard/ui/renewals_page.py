@@ -30,7 +30,8 @@ from .theme import frame
 from .vendor_access import RENEWALS_PATH, organisation_path, vendor_visitor
 
 COLUMNS = [
-    {'name': 'name', 'label': 'Account name', 'field': 'name', 'sortable': True, 'align': 'left'},
+    {'name': 'name', 'label': 'Account name', 'field': 'name', 'sortable': True, 'align': 'left',
+     'classes': 'whitespace-normal', 'style': 'min-width: 10rem; max-width: 13rem'},
     {'name': 'serial', 'label': 'Serial number', 'field': 'serial', 'sortable': True, 'align': 'left'},
     {'name': 'account_type', 'label': 'Account type', 'field': 'account_type', 'sortable': True, 'align': 'left'},
     {'name': 'region', 'label': 'Region', 'field': 'region', 'sortable': True, 'align': 'left'},
@@ -40,8 +41,12 @@ COLUMNS = [
     {'name': 'licences', 'label': 'In use / Total', 'field': 'licences', 'sortable': True, 'align': 'right'},
     {'name': 'utilisation', 'label': 'Utilisation %', 'field': 'utilisation', 'sortable': True, 'align': 'right'},
     {'name': 'deletion', 'label': 'Deletion pending', 'field': 'deletion', 'sortable': True, 'align': 'center'},
-    {'name': 'contact', 'label': 'Main contact', 'field': 'contact', 'sortable': True, 'align': 'left'},
+    {'name': 'contact', 'label': 'Main contact', 'field': 'contact', 'sortable': True, 'align': 'left',
+     'classes': 'whitespace-normal', 'style': 'min-width: 7rem; max-width: 10rem'},
 ]
+for _column in COLUMNS:  # two-line headers where the words allow: the table fits the page without scrolling
+    _column['headerStyle'] = 'white-space: normal; line-height: 1.2'
+REGION_SHORT = {Region.EU: 'EU/EEA', Region.UK: 'UK', Region.US: 'US'}
 SORTABLE = {column['name'] for column in COLUMNS if column.get('sortable')}
 ALL = ''
 
@@ -85,21 +90,21 @@ class RenewalsView:
                     .mark('export')
             for problem in f.errors:
                 ui.label(f'Ignored in the link: {problem}').classes('text-warning text-sm')
-            with ui.row().classes('w-full items-start gap-3'):
+            with ui.row().classes('w-full items-start gap-3 no-wrap'):
                 self.region = ui.select({ALL: 'All regions', **{r.value: r.label for r in Region}}, label='Region',
                                         value=f.region, on_change=self._filters_changed) \
-                    .props('outlined dense').classes('w-64').mark('region')
+                    .props('outlined dense').classes('w-52').mark('region')
                 self.account_type = ui.select({ALL: 'All account types', **ACCOUNT_TYPES}, label='Account type',
                                               value=f.account_type, on_change=self._filters_changed) \
                     .props('outlined dense').classes('w-44').mark('account_type')
                 self.kind = ui.select({ALL: 'All licence types', **{k.value: k.label for k in LicenceKind}},
                                       label='Licence type', value=f.kind, on_change=self._filters_changed) \
-                    .props('outlined dense').classes('w-44').mark('kind')
+                    .props('outlined dense').classes('w-40').mark('kind')
                 self.util_min = self._percent('Utilisation from', f.util_min, 'util_min')
-                self.util_max = self._percent('to', f.util_max, 'util_max')
+                self.util_max = self._percent('Utilisation to', f.util_max, 'util_max')
                 self.text = ui.input('Search', value=f.text, on_change=self._filters_changed).mark('search') \
-                    .props('outlined dense clearable debounce=400 hint="Account, serial number or main contact"') \
-                    .classes('grow min-w-[14rem]')
+                    .props('outlined dense clearable debounce=400 placeholder="Account, serial or main contact"') \
+                    .classes('grow min-w-[10rem]')
                 with self.text.add_slot('prepend'):
                     ui.icon('search')
         self.chart = RenewalsChart(on_select=self._period_chosen)
@@ -111,10 +116,14 @@ class RenewalsView:
                     .mark('period')
             self.table = ui.table(columns=COLUMNS, rows=self._shown(rows), row_key='id',
                                   pagination=self._pagination(count)).classes('w-full renewals').mark('renewals') \
-                .props(f'flat :rows-per-page-options="{list(PAGE_SIZES)}"')
+                .props(f'flat dense :rows-per-page-options="{list(PAGE_SIZES)}"')
             self.table.add_slot('body-cell-name', '<q-td :props="props"><a :href="props.row.href" '
                                 'class="text-primary font-medium no-underline hover:underline" @click.stop>'
                                 '{{ props.value }}</a></q-td>')
+            self.table.add_slot('body-cell-region', '<q-td :props="props" :title="props.value">'
+                                '{{ props.row.region_short }}</q-td>')  # the full name on hover
+            self.table.add_slot('no-data', '<div class="w-full text-center text-grey-7 py-6">'
+                                '{{ props.message }}</div>')
             self.table.add_slot('body-cell-days_left', '<q-td :props="props"><span :class="props.row.days_class" '
                                 'class="whitespace-nowrap">{{ props.value }}</span></q-td>')
             self.table.add_slot('body-cell-deletion', '<q-td :props="props"><q-badge v-if="props.value" '
@@ -158,7 +167,8 @@ class RenewalsView:
             return renewals_by_period(session=session, actor=self.actor, renewals_filter=self.filter)
 
     def _shown(self, rows: list[RenewalRow]) -> list[dict]:
-        return [{**row.shown(), 'href': organisation_path(row.organisation_id)} for row in rows]
+        return [{**row.shown(), 'region_short': REGION_SHORT[Region(row.region)],
+                 'href': organisation_path(row.organisation_id)} for row in rows]
 
     def _pagination(self, count: int) -> dict:
         return {'page': self.filter.page, 'rowsPerPage': self.filter.page_size, 'sortBy': self.filter.sort,
@@ -180,7 +190,7 @@ class RenewalsView:
         # No min/max on the input: it would change a mistyped 150 to 100 silently; say what is wrong instead.
         return ui.number(label, value=value, format='%d', suffix='%', on_change=self._filters_changed,
                          validation={'A whole number from 0 to 100': _is_percent}) \
-            .props('outlined dense debounce=500').classes('w-32').mark(marker)
+            .props('outlined dense debounce=500').classes('w-36').mark(marker)
 
     async def _filters_changed(self) -> None:
         if self.quiet:

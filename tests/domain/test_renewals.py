@@ -107,7 +107,7 @@ def test_a_row_has_every_column(session: Session, sales) -> None:
 
 
 @pytest.mark.parametrize(('expires_in', 'text', 'highlight'), [
-    (-3, '3 days overdue', 'days-expired'), (-1, '1 day overdue', 'days-expired'), (0, 'Today', 'days-warning'),
+    (-3, '3 days ago', 'days-expired'), (-1, '1 day ago', 'days-expired'), (0, 'Today', 'days-warning'),
     (1, '1 day', 'days-warning'), (30, '30 days', 'days-warning'), (31, '31 days', 'days-ok')])
 def test_days_left_are_highlighted_within_30_days_and_when_overdue(session: Session, sales, expires_in: int,
                                                                    text: str, highlight: str) -> None:
