@@ -1,7 +1,8 @@
 """Realistic, deterministic demo data: `python -m dashboard demo --orgs N --seed S`.
 
-Trial, paid and expired organisations in every region, users of every role, and two years of licence history that
-agrees with each licence pool. The same seed on the same day gives the same data.
+Trial, paid and expired organisations in every region, users of every role, two years of licence history that
+agrees with each licence pool, and what waits on the vendor: deletion requests and requests for more licences. The
+same seed on the same day gives the same data.
 """
 
 from .generator import DemoSummary, generate_demo

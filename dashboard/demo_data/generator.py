@@ -5,23 +5,36 @@ import sys
 import time
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
-from datetime import UTC, date, datetime, timedelta
+from datetime import UTC, date, datetime
 
 from sqlalchemy import Connection, Table, bindparam, insert, update
 
 from ..db import Database
 from ..domain import clock
-from ..domain.models import LicenceHistory, LicencePool, Organisation, Role, User
+from ..domain.models import (
+    AuditEntry,
+    DeletionRequest,
+    LicenceHistory,
+    LicencePool,
+    LicenceRequest,
+    Organisation,
+    Role,
+    User,
+)
 from .licences import simulate_licences
 from .logins import demo_password_hash
 from .organisations import SHOWCASE_HISTORY_ROWS, OrganisationPlan, OrganisationPlanner
 from .people import UserPlan, vendor_staff
+from .requests import RequestRows, plan_requests
 
 BATCH_ROWS = 5000
 ORGANISATIONS: Table = Organisation.__table__  # type: ignore[attr-defined]
 USERS: Table = User.__table__  # type: ignore[attr-defined]
 POOLS: Table = LicencePool.__table__  # type: ignore[attr-defined]
 HISTORY: Table = LicenceHistory.__table__  # type: ignore[attr-defined]
+DELETION_REQUESTS: Table = DeletionRequest.__table__  # type: ignore[attr-defined]
+LICENCE_REQUESTS: Table = LicenceRequest.__table__  # type: ignore[attr-defined]
+AUDIT: Table = AuditEntry.__table__  # type: ignore[attr-defined]
 
 
 @dataclass(frozen=True)
@@ -30,6 +43,9 @@ class DemoSummary:
     users: int
     licence_pools: int
     history_rows: int
+    open_deletion_requests: int
+    withdrawn_deletion_requests: int
+    licence_requests: int
     seed: int
 
     def describe(self) -> str:
@@ -38,7 +54,16 @@ class DemoSummary:
             _counted(self.users, 'user'),
             _counted(self.licence_pools, 'licence pool'),
         ]
-        return f'Created {", ".join(made)} and {_counted(self.history_rows, "history row")} (seed {self.seed}).'
+        withdrawn = (
+            f' ({self.withdrawn_deletion_requests:,} withdrawn earlier)' if self.withdrawn_deletion_requests else ''
+        )
+        waiting = (
+            f'{_counted(self.open_deletion_requests, "open deletion request")}{withdrawn} and '
+            f'{_counted(self.licence_requests, "open licence request")}'
+        )
+        return (
+            f'Created {", ".join(made)} and {_counted(self.history_rows, "history row")}; {waiting} (seed {self.seed}).'
+        )
 
 
 def generate_demo(
@@ -62,13 +87,23 @@ def generate_demo(
     meter = _Progress(organisations, enabled=progress)
     with db.engine.begin() as connection:
         organisation_ids = _insert_organisations(connection, plans)
-        users = _insert_users(connection, plans, organisation_ids, staff)
+        users, user_ids = _insert_users(connection, plans, organisation_ids, staff)
         pools, rows = 0, 0
         for pool_batch, history_batch in _licences(plans, organisation_ids, seed, today, vendor_admins, meter):
             pools += _insert(connection, POOLS, pool_batch)
             rows += _insert(connection, HISTORY, history_batch)
+        requests = _insert_requests(connection, plans, organisation_ids, user_ids, seed, today)
     meter.finish()
-    return DemoSummary(organisations=organisations, users=users, licence_pools=pools, history_rows=rows, seed=seed)
+    return DemoSummary(
+        organisations=organisations,
+        users=users,
+        licence_pools=pools,
+        history_rows=rows,
+        open_deletion_requests=requests.open_deletions,
+        withdrawn_deletion_requests=len(requests.deletions) - requests.open_deletions,
+        licence_requests=len(requests.licence_requests),
+        seed=seed,
+    )
 
 
 def _insert_organisations(connection: Connection, plans: Sequence[OrganisationPlan]) -> list[int]:
@@ -93,15 +128,17 @@ def _insert_users(
     plans: Sequence[OrganisationPlan],
     organisation_ids: Sequence[int],
     staff: Sequence[UserPlan],
-) -> int:
-    """Vendor staff and every organisation's users; then each organisation's main contact, which is one of them."""
+) -> tuple[int, list[list[int]]]:
+    """Vendor staff and every organisation's users; then each organisation's main contact, which is one of them.
+
+    Returns how many users there are, and the ids of each organisation's users in the order of its plan."""
     password_hash = demo_password_hash()
     rows = [_user_row(person, None, datetime(2020, 1, 6, 9, tzinfo=UTC), password_hash) for person in staff]
     first_user = []
     for plan, organisation_id in zip(plans, organisation_ids, strict=True):
         first_user.append(len(rows))
         rows += [
-            _user_row(person, organisation_id, plan.created_at + timedelta(days=position), password_hash)
+            _user_row(person, organisation_id, plan.user_created_at(position), password_hash)
             for position, person in enumerate(plan.users)
         ]
     user_ids = _insert_returning_ids(connection, USERS, rows)
@@ -117,7 +154,8 @@ def _insert_users(
     )
     for batch in _batches(contacts):
         connection.execute(statement, batch)
-    return len(rows)
+    by_organisation = [user_ids[first : first + len(plan.users)] for plan, first in zip(plans, first_user, strict=True)]
+    return len(rows), by_organisation
 
 
 def _user_row(person: UserPlan, organisation_id: int | None, created_at: datetime, password_hash: str) -> dict:
@@ -156,6 +194,26 @@ def _licences(
             yield pools, history[:BATCH_ROWS]
             pools, history = [], history[BATCH_ROWS:]
     yield pools, history
+
+
+def _insert_requests(
+    connection: Connection,
+    plans: Sequence[OrganisationPlan],
+    organisation_ids: Sequence[int],
+    user_ids: Sequence[list[int]],
+    seed: int,
+    today: date,
+) -> RequestRows:
+    """Deletion and licence requests, and their audit entries; a withdrawal's entry names its request's id."""
+    requests = RequestRows()
+    for plan, organisation_id, ids in zip(plans, organisation_ids, user_ids, strict=True):
+        requests.add(plan, plan_requests(plan, seed=seed, today=today), organisation_id=organisation_id, user_ids=ids)
+    deletion_ids = _insert_returning_ids(connection, DELETION_REQUESTS, requests.deletions)
+    for batch in _batches(requests.licence_requests):
+        _insert(connection, LICENCE_REQUESTS, batch)
+    for batch in _batches(requests.audit + requests.withdrawal_audit(deletion_ids)):
+        _insert(connection, AUDIT, batch)
+    return requests
 
 
 def _insert(connection: Connection, table: Table, rows: list[dict]) -> int:

@@ -53,6 +53,10 @@ class OrganisationPlan:
     history_rows: int  # how many rows to aim for
     created_at: datetime
 
+    def user_created_at(self, position: int) -> datetime:
+        """The account's users joined a day apart, starting with the one who set it up."""
+        return self.created_at + timedelta(days=position)
+
 
 class OrganisationPlanner:
     """Plans organisations in index order: the same seed and the same today give the same organisations."""
