@@ -76,6 +76,7 @@ class RenewalsView:
         self.actor = actor
         self.filter = renewals_filter
         self.quiet = False
+        self.readings = {'page': 0, 'chart': 0}  # counts the readings begun, so that only the newest is shown
 
     def show(self, rows: list[RenewalRow], count: int) -> None:
         f = self.filter
@@ -136,35 +137,43 @@ class RenewalsView:
         self._describe(count)
 
     async def fetch(self) -> tuple[list[RenewalRow], int]:
-        rows, count = await run.io_bound(self._read)
+        rows, count = await run.io_bound(self._read, self.filter)
         last_page = max(1, -(-count // self.filter.page_size))
         if self.filter.page > last_page:  # the shared link points past the end: show the last page instead
             self.filter = self.filter.with_changes(page=last_page)
-            rows, count = await run.io_bound(self._read)
+            rows, count = await run.io_bound(self._read, self.filter)
         return rows, count
 
     async def load_page(self) -> None:
+        self.readings['page'] += 1
+        reading = self.readings['page']
         rows, count = await self.fetch()
+        if reading != self.readings['page']:
+            return  # the filters changed while this was read: the newer reading shows instead
         self.table.rows = self._shown(rows)
         self.table.pagination = self._pagination(count)
         self.table.update()
         self._describe(count)
 
     async def load_chart(self) -> None:
-        self.chart.show(await run.io_bound(self._read_periods), self.filter)
+        self.readings['chart'] += 1
+        reading = self.readings['chart']
+        periods = await run.io_bound(self._read_periods, self.filter)
+        if reading == self.readings['chart']:
+            self.chart.show(periods, self.filter)
 
     async def reload(self) -> None:
         """After a change elsewhere (a total or an expiry date): the same filters and page, read again."""
         await self.load_page()
         await self.load_chart()
 
-    def _read(self) -> tuple[list[RenewalRow], int]:
+    def _read(self, renewals_filter: RenewalsFilter) -> tuple[list[RenewalRow], int]:
         with self.db.session() as session:
-            return list_renewals(session=session, actor=self.actor, renewals_filter=self.filter)
+            return list_renewals(session=session, actor=self.actor, renewals_filter=renewals_filter)
 
-    def _read_periods(self) -> list[RenewalPeriod]:
+    def _read_periods(self, renewals_filter: RenewalsFilter) -> list[RenewalPeriod]:
         with self.db.session() as session:
-            return renewals_by_period(session=session, actor=self.actor, renewals_filter=self.filter)
+            return renewals_by_period(session=session, actor=self.actor, renewals_filter=renewals_filter)
 
     def _shown(self, rows: list[RenewalRow]) -> list[dict]:
         return [{**row.shown(), 'region_short': REGION_SHORT[Region(row.region)],

@@ -164,3 +164,23 @@ async def test_a_change_elsewhere_shows_without_a_reload(user: User, vendor, ren
 
     await names_once(user, ['Acme Widgets GmbH'])
     await user.should_see('1 licence pool expiring in the next 90 days')
+
+
+async def test_clicking_a_bar_lists_that_week_until_its_chip_is_removed(user: User, vendor, renewals,
+                                                                       addresses) -> None:
+    await log_in(user, vendor.sales)
+    await user.open('/vendor/renewals')
+    await user.should_see(marker='renewals-chart')
+    monday = TODAY + timedelta(days=40) - timedelta(days=(TODAY + timedelta(days=40)).weekday())
+    week = [monday.isoformat(), (monday + timedelta(days=6)).isoformat()]
+
+    user.find(marker='renewals-chart').trigger('plotly_click', week)  # what the browser sends for Brit's bar
+
+    await names_once(user, ['Brit Bakeries Ltd'])
+    await user.should_see(f'Week of {monday.day} {monday:%b %Y}')
+    assert addresses[-1] == f'/vendor/renewals?from={week[0]}&to={week[1]}'
+    chip = user.find(marker='period').elements.pop()
+    assert isinstance(chip, ui.chip)
+    chip.set_value(False)  # its ×
+    await names_once(user, ['Acme Widgets GmbH', 'Brit Bakeries Ltd'])
+    assert addresses[-1] == '/vendor/renewals'
