@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 
 import pandas as pd
-from sqlalchemy import case, func, null
+from sqlalchemy import ColumnElement, case, func, null
 from sqlmodel import Session, col, select
 
 from . import clock
@@ -136,17 +136,23 @@ def _kinds(session: Session, today: date) -> dict[LicenceKind, KindUsage]:
     band = case((col(pool.total) == 0, null()),
                 (col(pool.in_use) * 100 >= col(pool.total) * (100 - BAND_PERCENT), BANDS - 1),  # 100 % too
                 else_=(col(pool.in_use) * BANDS) // col(pool.total))
-    live = (select(pool.kind, Organisation.plan, band.label('band'), pool.total, pool.in_use)
-            .join(Organisation, col(Organisation.id) == pool.organisation_id)
+    live = (select(pool.kind, _on_trial().label('on_trial'), band.label('band'), pool.total, pool.in_use)
             .where(col(pool.expiry_date) >= today).subquery())
-    rows = session.exec(select(live.c.kind, live.c.plan, live.c.band, func.count(), func.sum(live.c.total),
-                               func.sum(live.c.in_use)).group_by(live.c.kind, live.c.plan, live.c.band)).all()
-    frame = pd.DataFrame(rows, columns=['kind', 'plan', 'band', 'accounts', 'total', 'in_use'])
+    rows = session.exec(select(live.c.kind, live.c.on_trial, live.c.band, func.count(), func.sum(live.c.total),
+                               func.sum(live.c.in_use)).group_by(live.c.kind, live.c.on_trial, live.c.band)).all()
+    frame = pd.DataFrame(rows, columns=['kind', 'on_trial', 'band', 'accounts', 'total', 'in_use'])
     return {kind: _kind_usage(kind, frame[frame['kind'] == kind]) for kind in LicenceKind}
 
 
+def _on_trial() -> ColumnElement[bool]:
+    """Whether a pool's organisation is on a trial: trials are few, so this is a look-up in a small set, quicker
+    than joining every pool to its organisation."""
+    return col(LicencePool.organisation_id).in_(select(Organisation.id).where(col(Organisation.plan) == Plan.TRIAL))
+
+
 def _kind_usage(kind: LicenceKind, frame: pd.DataFrame) -> KindUsage:
-    paid, trial = frame[frame['plan'] == Plan.PAID], frame[frame['plan'] == Plan.TRIAL]
+    on_trial = frame['on_trial'].astype(bool)
+    paid, trial = frame[~on_trial], frame[on_trial]
     banded = paid.dropna(subset=['band'])
     bands = banded.groupby(banded['band'].astype(int))['accounts'].sum()
     return KindUsage(kind=kind, sold=int(paid['total'].sum()), in_use=int(paid['in_use'].sum()),
@@ -186,9 +192,7 @@ def _expiring(session: Session, today: date) -> tuple[MonthExpiry, ...]:
     end = (months[-1] + 1).start_time.date()
     rows = session.exec(
         select(LicencePool.expiry_date, LicencePool.kind, func.count(), func.sum(LicencePool.total))
-        .join(Organisation, col(Organisation.id) == LicencePool.organisation_id)
-        .where(col(Organisation.plan) == Plan.PAID, col(LicencePool.expiry_date) >= today,
-               col(LicencePool.expiry_date) < end)
+        .where(~_on_trial(), col(LicencePool.expiry_date) >= today, col(LicencePool.expiry_date) < end)
         .group_by(LicencePool.expiry_date, LicencePool.kind)).all()
     frame = pd.DataFrame(rows, columns=['expiry_date', 'kind', 'accounts', 'licences'])
     frame['month'] = pd.PeriodIndex(pd.to_datetime(frame['expiry_date']), freq='M')
