@@ -166,7 +166,7 @@ class OverviewBoard:
             'trial': (overview.organisations_of('Trial'),
                       f'{overview.trials_ending_count:,} end within {TRIAL_DAYS_AHEAD} days'),
             'expired': (overview.organisations_of('Expired'), 'subscription period ended'),
-            'sold': (sold, ' · '.join(f'{u.kind.label} {u.sold:,}' for u in overview.kinds.values())),
+            'sold': (sold, 'paid licences not yet expired, both kinds'),
             'in_use': (in_use, _share(in_use, sold, 'of licences sold')),
         }
         for key, (value, caption) in figures.items():
