@@ -70,8 +70,7 @@ def list_renewals(*, session: Session, actor: Actor, renewals_filter: RenewalsFi
     today = today or clock.today()
     query = RenewalsQuery(renewals_filter, today, session)
     offset = (renewals_filter.page - 1) * renewals_filter.page_size
-    rows = [_row(values, today) for values in session.exec(
-        query.rows().offset(offset).limit(renewals_filter.page_size)).all()]
+    rows = [_row(values, today) for values in session.exec(query.page(offset, renewals_filter.page_size)).all()]
     if offset == 0 and len(rows) < renewals_filter.page_size:
         return rows, len(rows)  # a first page that is not full holds every match: no need to count them again
     return rows, session.exec(query.count()).one()

@@ -5,7 +5,7 @@ from dataclasses import dataclass, field
 from datetime import date, timedelta
 
 import pandas as pd
-from sqlalchemy import case, func
+from sqlalchemy import case, func, null, union_all
 from sqlmodel import Session, col, select
 
 from . import clock
@@ -42,16 +42,22 @@ def renewals_by_period(*, session: Session, actor: Actor, renewals_filter: Renew
     periods = chart_periods(renewals_filter.horizon, today)
     expiry = col(LicencePool.expiry_date)
     bucket = case(*((expiry <= end, number) for number, (_, end) in enumerate(periods)), else_=len(periods) - 1)
-    # The bucket is worked out in a subquery: PostgreSQL does not see a parameterised CASE in the select list and
-    # the same in GROUP BY as one expression.
+    # The bucket is worked out once, in a common table expression read twice (the database keeps it rather than
+    # filter the pools again): PostgreSQL would not see a parameterised CASE in the select list and the same in
+    # GROUP BY as one expression either.
     pools = query.pools(select(bucket.label('bucket'), LicencePool.kind, LicencePool.total,
                                LicencePool.organisation_id, LicencePool.expiry_date)) \
-        .where(*query.conditions(with_period=False)).subquery()
-    by_kind = pd.DataFrame(session.exec(
-        select(pools.c.bucket, pools.c.kind, func.count(), func.sum(pools.c.total), func.min(pools.c.expiry_date))
-        .group_by(pools.c.bucket, pools.c.kind)).all(), columns=['bucket', 'kind', 'accounts', 'licences', 'first'])
-    accounts = dict(session.exec(select(pools.c.bucket, func.count(pools.c.organisation_id.distinct()))
-                                 .group_by(pools.c.bucket)).all())
+        .where(*query.conditions(with_period=False)).cte('matched')
+    per_kind = select(pools.c.bucket, pools.c.kind, func.count().label('accounts'),
+                      func.sum(pools.c.total).label('licences'), func.min(pools.c.expiry_date).label('first')) \
+        .group_by(pools.c.bucket, pools.c.kind)
+    per_period = select(pools.c.bucket, null().label('kind'), func.count(pools.c.organisation_id.distinct()),
+                        null(), null()).group_by(pools.c.bucket)
+    figures = pd.DataFrame(session.exec(union_all(per_kind, per_period)).all(),  # type: ignore[call-overload]
+                           columns=['bucket', 'kind', 'accounts', 'licences', 'first'])
+    by_kind = figures[figures['kind'].notna()]
+    accounts = dict(zip(figures.loc[figures['kind'].isna(), 'bucket'], figures.loc[figures['kind'].isna(),
+                                                                                   'accounts'], strict=True))
     return _periods(periods, by_kind, accounts)
 
 

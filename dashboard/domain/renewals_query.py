@@ -1,7 +1,6 @@
 """The Renewals page's one query: licence pools joined with their organisation, the organisation's main contact
 and whether a deletion request is open; the filter's conditions, its sort order, and the count."""
 
-import string
 from datetime import date
 
 from sqlalchemy import ColumnElement, Select, case, exists, func, or_
@@ -11,7 +10,8 @@ from sqlmodel import Session, col, select
 from .models import OPEN_DELETION_STATUSES, DeletionRequest, LicencePool, Organisation, Plan, User
 from .renewals_filter import RenewalsFilter, horizon_window
 
-_ASCII_LOWER = str.maketrans(string.ascii_uppercase, string.ascii_lowercase)
+EXPIRY_SORTS = ('expiry', 'days_left')
+ORGANISATION_SORTS = ('name', 'serial', 'account_type', 'region', 'deletion', 'contact')
 Contact = aliased(User, name='contact')
 
 
@@ -32,25 +32,41 @@ class RenewalsQuery:
     def rows(self) -> Select:
         """Every matching pool, in the table's order: organisation id, name, serial, account type, region, kind,
         expiry, in use, total, utilisation, deletion pending, main contact."""
-        statement = (select(Organisation.id, Organisation.name, Organisation.serial_number,
-                            self.account_type.label('account_type'), Organisation.region, LicencePool.kind,
-                            LicencePool.expiry_date, LicencePool.in_use, LicencePool.total,
-                            self.utilisation.label('utilisation'), self.deletion_pending.label('deletion_pending'),
-                            Contact.full_name)
-                     .select_from(LicencePool).join(Organisation, Organisation.id == LicencePool.organisation_id)
-                     .outerjoin(Contact, Contact.id == Organisation.main_contact_id))
-        return statement.where(*self.conditions()).order_by(*self.order())
+        return self._shown().where(*self.conditions()).order_by(*self.order())
+
+    def page(self, offset: int, limit: int) -> Select:
+        """One page of `rows`, in one statement. Sorted by expiry, the index gives the rows in order and reading stops
+        after the page; sorted otherwise, the page's pool ids are found first from the columns the sort and the
+        filters need, and only those pools get their contact and deletion request looked up."""
+        if self.filter.sort in EXPIRY_SORTS:
+            return self.rows().offset(offset).limit(limit)
+        ids = self.pools(select(LicencePool.id), sort=True).where(*self.conditions()).order_by(*self.order()) \
+            .offset(offset).limit(limit)
+        return self._shown().where(col(LicencePool.id).in_(ids.scalar_subquery())).order_by(*self.order())
 
     def count(self) -> Select:
         return self.pools(select(func.count())).where(*self.conditions())
 
-    def pools(self, statement: Select) -> Select:
-        """`statement` over the pools and their organisations, with the main contact only where the text needs it."""
-        statement = statement.select_from(LicencePool).join(Organisation,
-                                                            Organisation.id == LicencePool.organisation_id)
-        if self.filter.text:
+    def pools(self, statement: Select, *, sort: bool = False) -> Select:
+        """`statement` over the pools, joined with their organisations and main contacts only where the filters (or
+        with `sort`, the sort order) need them: a count by expiry alone is read from the expiry index."""
+        f = self.filter
+        statement = statement.select_from(LicencePool)
+        sort_needs = ORGANISATION_SORTS if sort else ()
+        if f.region or f.account_type or f.text or f.sort in sort_needs:
+            statement = statement.join(Organisation, Organisation.id == LicencePool.organisation_id)
+        if f.text or (sort and f.sort == 'contact'):
             statement = statement.outerjoin(Contact, Contact.id == Organisation.main_contact_id)
         return statement
+
+    def _shown(self) -> Select:
+        return (select(Organisation.id, Organisation.name, Organisation.serial_number,
+                       self.account_type.label('account_type'), Organisation.region, LicencePool.kind,
+                       LicencePool.expiry_date, LicencePool.in_use, LicencePool.total,
+                       self.utilisation.label('utilisation'), self.deletion_pending.label('deletion_pending'),
+                       Contact.full_name)
+                .select_from(LicencePool).join(Organisation, Organisation.id == LicencePool.organisation_id)
+                .outerjoin(Contact, Contact.id == Organisation.main_contact_id))
 
     def conditions(self, *, with_period: bool = True) -> list[ColumnElement]:
         f = self.filter
@@ -81,17 +97,17 @@ class RenewalsQuery:
 
     def _text_matches(self, text: str) -> ColumnElement:
         """A case-insensitive substring of the account name, serial number or main contact's name; no wildcards."""
+        columns = (Organisation.name, Organisation.serial_number, Contact.full_name)
         if self.dialect == 'sqlite':
-            needle, position = text.translate(_ASCII_LOWER), func.instr  # SQLite's lower() folds ASCII only
-        else:
-            needle, position = text.lower(), func.strpos
-        return or_(*(position(func.lower(column), needle) > 0
-                     for column in (Organisation.name, Organisation.serial_number, Contact.full_name)))
+            # SQLite's LIKE ignores the case of ASCII letters (as its lower() does) and is quicker than lower().
+            pattern = '%' + text.replace('\\', '\\\\').replace('%', '\\%').replace('_', '\\_') + '%'
+            return or_(*(col(column).like(pattern, escape='\\') for column in columns))
+        return or_(*(func.strpos(func.lower(column), text.lower()) > 0 for column in columns))
 
     def order(self) -> list[ColumnElement]:
         f = self.filter
         direction = (lambda c: c.desc()) if f.is_descending else (lambda c: c.asc())
-        if f.sort in ('expiry', 'days_left'):
+        if f.sort in EXPIRY_SORTS:
             # The index on the expiry date holds the pool's id as well: read in this order, no sorting needed.
             return [direction(col(LicencePool.expiry_date)), direction(col(LicencePool.id))]
         column = {
