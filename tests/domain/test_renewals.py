@@ -190,6 +190,17 @@ def test_free_text_finds_name_serial_and_main_contact_in_any_case(session: Sessi
     assert names(session, sales, q='nothing like it') == []
 
 
+def test_percent_underscore_and_backslash_are_literal(session: Session, sales) -> None:
+    pool(session, 1, name='Half_Full 100% Ltd')
+    pool(session, 2, name='Half Full 1000 Ltd')
+    pool(session, 3, name='Back\\slash AG')
+
+    assert names(session, sales, q='f_f') == ['Half_Full 100% Ltd']
+    assert names(session, sales, q='100%') == ['Half_Full 100% Ltd']
+    assert names(session, sales, q='\\s') == ['Back\\slash AG']
+    assert names(session, sales, q='half') == ['Half_Full 100% Ltd', 'Half Full 1000 Ltd']
+
+
 def test_the_period_narrows_the_horizon(session: Session, sales) -> None:
     for n in (1, 8, 15, 100):
         pool(session, n, name=f'in {n}')
@@ -243,6 +254,9 @@ def sortable(session: Session) -> None:
     ('licences', '1', ['Alpha', 'charlie', 'bravo']),
     ('utilisation', '', ['bravo', 'charlie', 'Alpha']),
     ('account_type', '', ['bravo', 'charlie', 'Alpha']),
+    ('serial', '1', ['charlie', 'Alpha', 'bravo']),
+    ('kind', '', ['bravo', 'Alpha', 'charlie']),
+    ('deletion', '', ['bravo', 'Alpha', 'charlie']),
 ])
 def test_sort_by_column(session: Session, sales, sortable, sort: str, descending: str, expected: list[str]) -> None:
     assert names(session, sales, sort=sort, **({'desc': descending} if descending else {})) == expected
