@@ -1,6 +1,7 @@
 """Back office: Renewals. Licence pools expiring inside a horizon, with filters kept in the URL, a chart of renewals
 per week or month, and a table paged by the database; live while open."""
 
+from contextlib import suppress
 from datetime import date
 from urllib.parse import urlencode
 
@@ -116,7 +117,7 @@ class RenewalsView:
                                            text_color='primary', on_value_change=self._period_removed) \
                     .mark('period')
             self.table = ui.table(columns=COLUMNS, rows=self._shown(rows), row_key='id',
-                                  pagination=self._pagination(count)).classes('w-full renewals').mark('renewals') \
+                                  pagination=self._pagination(count)).classes('w-full').mark('renewals') \
                 .props(f'flat dense :rows-per-page-options="{list(PAGE_SIZES)}"')
             self.table.add_slot('body-cell-name', '<q-td :props="props"><a :href="props.row.href" '
                                 'class="text-primary font-medium no-underline hover:underline" @click.stop>'
@@ -131,8 +132,7 @@ class RenewalsView:
                                 'color="negative" label="Pending" /><span v-else class="text-grey-5">—</span>'
                                 '</q-td>')
             self.table.on('request', self._table_request)
-            self.table.on('rowClick', lambda e: ui.navigate.to(organisation_path(int(e.args[1]['organisation_id']))),
-                          [[], ['organisation_id'], None])
+            self.table.on('rowClick', self._row_clicked, [[], ['organisation_id'], None])
             self.table.classes('cursor-pointer')
         self._describe(count)
 
@@ -230,12 +230,20 @@ class RenewalsView:
         self.filter = self.filter.with_changes(period_start=None, period_end=None, page=1)
         await self._apply()
 
+    def _row_clicked(self, event) -> None:
+        with suppress(LookupError, TypeError, ValueError):  # a forged event opens nothing
+            ui.navigate.to(organisation_path(int(event.args[1]['organisation_id'])))
+
     async def _table_request(self, event) -> None:
-        pagination = event.args['pagination']
+        try:
+            pagination = dict(event.args['pagination'])
+            page = max(1, int(pagination.get('page') or 1))
+        except (LookupError, TypeError, ValueError):
+            return  # not what the table sends: nothing changes
         sort = pagination.get('sortBy')
         rows_per_page = pagination.get('rowsPerPage')
         self.filter = self.filter.with_changes(
-            page=max(1, int(pagination.get('page') or 1)),
+            page=min(page, 10**9),
             page_size=rows_per_page if rows_per_page in PAGE_SIZES else self.filter.page_size,
             sort=sort if sort in SORTABLE else 'expiry',
             descending=bool(pagination.get('descending')) if sort in SORTABLE else None)

@@ -184,3 +184,19 @@ async def test_clicking_a_bar_lists_that_week_until_its_chip_is_removed(user: Us
     chip.set_value(False)  # its ×
     await names_once(user, ['Acme Widgets GmbH', 'Brit Bakeries Ltd'])
     assert addresses[-1] == '/vendor/renewals'
+
+
+async def test_clicking_a_row_opens_the_organisation_and_forged_events_change_nothing(user: User, vendor,
+                                                                                      renewals) -> None:
+    await log_in(user, vendor.sales)
+    await user.open('/vendor/renewals')
+    renewals_table = user.find(marker='renewals')
+    renewals_table.trigger('request', {'pagination': 'everything'})
+    renewals_table.trigger('rowClick', [{}, {'organisation_id': 'DROP TABLE'}, None])
+    await asyncio.sleep(0.2)
+    assert shown(user) == ['Acme Widgets GmbH', 'Brit Bakeries Ltd']
+
+    organisation_id = table(user).rows[1]['organisation_id']
+    renewals_table.trigger('rowClick', [{}, {'organisation_id': organisation_id}, None])
+    await user.should_see('Brit Bakeries Ltd', retries=50)
+    await user.should_not_see(marker='renewals', retries=50)
