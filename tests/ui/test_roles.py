@@ -8,6 +8,7 @@ from tests.ui.conftest import log_in, password_hash
 async def test_a_viewer_sees_everything_but_can_change_nothing(user: User, acme) -> None:
     await log_in(user, acme.emails['viewer'])
     await user.should_see('Total Managed Agent licences')
+    await user.should_see(kind=ui.item_section, content='Billing')  # the menu entry the `user` role must not get
     await user.should_see('Main contact')
     for action in ['Request deletion of this account', 'Need more licences?', 'Withdraw request', 'Buy now']:
         await user.should_not_see(action)
@@ -20,7 +21,7 @@ async def test_a_viewer_sees_everything_but_can_change_nothing(user: User, acme)
 async def test_the_user_role_has_no_billing_menu_and_is_refused_the_page(user: User, acme) -> None:
     await log_in(user, acme.emails['user'])
     await user.should_see('You do not have access to Billing')
-    await user.should_not_see(kind=ui.item, content='Billing')
+    await user.should_not_see(kind=ui.item_section, content='Billing')  # the menu entry's text
     await user.open('/account/billing')
     await user.should_see('You do not have access to Billing')
     await user.should_not_see('Account information')
