@@ -8,16 +8,15 @@ sees it and prints p50 and p95 in milliseconds. A page or filter slower than 50 
 """
 
 import argparse
-import statistics
 import sys
 import tempfile
 import time
-from collections.abc import Callable, Iterator
-from contextlib import contextmanager
+from collections.abc import Callable
 from datetime import timedelta
 
-from sqlalchemy import event, func, text
+from sqlalchemy import func
 from sqlmodel import Session, select
+from timing import analyse, explain, percentile
 
 from dashboard.db import Database
 from dashboard.demo_data import generate_demo
@@ -49,7 +48,7 @@ def main() -> int:
         )
         print(f'{summary.describe()} {time.perf_counter() - started:.1f} s on {db.engine.dialect.name}.')
         if args.analyse or not db.is_sqlite:
-            _analyse(db)  # what PostgreSQL's autovacuum does soon after a bulk load
+            analyse(db)  # what PostgreSQL's autovacuum does soon after a bulk load
         with db.session() as session:
             _run(session, db, args)
         db.engine.dispose()
@@ -120,7 +119,7 @@ def _run(session: Session, db: Database, args: argparse.Namespace) -> None:
     for name, call in exports:
         _report(name, call, args.export_repeat, target=False)
     for name in slow:
-        _explain(session, db, name, dict(pages)[name])
+        explain(session, db, name, dict(pages)[name])
 
 
 def _report(name: str, call: Callable[[], object], repeat: int, *, target: bool) -> bool:
@@ -131,50 +130,10 @@ def _report(name: str, call: Callable[[], object], repeat: int, *, target: bool)
         started = time.perf_counter()
         call()
         times.append((time.perf_counter() - started) * 1000)
-    p50, p95 = _percentile(times, 50), _percentile(times, 95)
+    p50, p95 = percentile(times, 50), percentile(times, 95)
     missed = target and p95 > TARGET_MS
     print(f'{name:<62} {p50:>9.1f} {p95:>9.1f}  {repeat}{"  MISSES the 50 ms target" if missed else ""}')
     return missed
-
-
-def _percentile(times: list[float], percent: int) -> float:
-    return statistics.quantiles(times, n=100, method='inclusive')[percent - 1] if len(times) > 1 else times[0]
-
-
-def _explain(session: Session, db: Database, name: str, call: Callable[[], object]) -> None:
-    """The plan of every statement the call sends, as the database would run it."""
-    print(f'\nQuery plan of "{name}":')
-    with _statements(db) as statements:
-        call()
-    prefix = 'EXPLAIN QUERY PLAN ' if db.is_sqlite else 'EXPLAIN '
-    connection = session.connection().connection.driver_connection
-    for statement, parameters in statements:
-        print(f'  {" ".join(statement.split())}')
-        cursor = connection.cursor()
-        cursor.execute(prefix + statement, parameters)
-        for row in cursor.fetchall():
-            print(f'    {row[-1]}')
-        cursor.close()
-
-
-@contextmanager
-def _statements(db: Database) -> Iterator[list[tuple[str, object]]]:
-    statements: list[tuple[str, object]] = []
-
-    def capture(_connection, _cursor, statement, parameters, _context, _executemany) -> None:
-        statements.append((statement, parameters))
-
-    event.listen(db.engine, 'before_cursor_execute', capture)
-    try:
-        yield statements
-    finally:
-        event.remove(db.engine, 'before_cursor_execute', capture)
-
-
-def _analyse(db: Database) -> None:
-    """Gives the query planner statistics (and PostgreSQL its visibility map, for index-only scans)."""
-    with db.engine.connect().execution_options(isolation_level='AUTOCOMMIT') as connection:
-        connection.execute(text('ANALYZE' if db.is_sqlite else 'VACUUM ANALYZE'))
 
 
 if __name__ == '__main__':
