@@ -17,6 +17,7 @@ import subprocess
 import sys
 import time
 from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
@@ -109,18 +110,25 @@ def world(tmp_path_factory: pytest.TempPathFactory) -> Iterator[World]:
     with db.session() as session:
         facts = seed(session)
     db.engine.dispose()
+    with serve(folder, db_url) as base_url:
+        yield World(db_url=db_url, base_url=base_url, **facts)
+
+
+@contextmanager
+def serve(folder: Path, db_url: str, *options: str) -> Iterator[str]:
+    """`python -m dashboard serve` on a free port, on that database, until the block ends; yields its base URL."""
     port = _free_port()
     env = {key: value for key, value in os.environ.items() if key != 'PYTEST_CURRENT_TEST'}
     env.update(DATABASE_URL=db_url, DASHBOARD_SECRET='browser-test-secret', PYTHONPATH=str(REPO),
                NICEGUI_STORAGE_PATH=str(folder / 'storage'), PYTHONUNBUFFERED='1')
     log_path = folder / 'server.log'
     with log_path.open('wb') as log:
-        command = [sys.executable, '-m', 'dashboard', 'serve', '--host', '127.0.0.1', '--port', str(port)]
+        command = [sys.executable, '-m', 'dashboard', 'serve', '--host', '127.0.0.1', '--port', str(port), *options]
         server = subprocess.Popen(command, cwd=folder, env=env, stdout=log, stderr=subprocess.STDOUT)
     base_url = f'http://127.0.0.1:{port}'
     try:
         _wait_until_up(server, base_url, log_path)
-        yield World(db_url=db_url, base_url=base_url, **facts)
+        yield base_url
     finally:
         server.terminate()
         try:
