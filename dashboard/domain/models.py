@@ -37,6 +37,11 @@ class Region(enum.StrEnum):
     def label(self) -> str:
         return REGION_LABELS[self]
 
+    @property
+    def short_label(self) -> str:
+        """For tables, where the full label would not fit; the full one goes in the cell's tooltip."""
+        return {Region.EU: 'EU/EEA', Region.UK: 'UK', Region.US: 'US'}[self]
+
 
 REGION_LABELS = {
     Region.EU: 'EU/EEA (Germany West Central)',

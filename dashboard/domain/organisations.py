@@ -107,7 +107,8 @@ class OrganisationRow:
     def shown(self) -> dict[str, str | int]:
         """The row as the table shows it."""
         return {'id': self.id, 'name': self.name, 'serial': self.serial_number, 'type': self.account_type,
-                'region': self.region.label, 'managed_agent': self.pools[LicenceKind.MANAGED_AGENT].shown(),
+                'region': self.region.short_label, 'region_label': self.region.label,
+                'managed_agent': self.pools[LicenceKind.MANAGED_AGENT].shown(),
                 'on_demand': self.pools[LicenceKind.ON_DEMAND].shown(), 'end': format_date(self.subscription_end),
                 'contact': self.main_contact or '—',
                 'attention': ', '.join(filter(None, [

@@ -51,7 +51,8 @@ def _no_billing_access(who: SignedIn) -> None:
             ui.icon('lock', size='2rem', color='grey-7')
             ui.label('You do not have access to Billing').classes('text-lg font-medium')
         if who.actor.is_vendor:
-            ui.label('Vendor staff work in the back office.').classes('text-grey-8')
+            ui.label('Vendor staff see every organisation\'s Billing view in the back office.').classes('text-grey-8')
+            ui.link('Go to Renewals', '/vendor/renewals').classes('text-primary')
         else:
             ui.label('Billing is available to global admins, billing admins and viewers of your organisation. '
                      'Ask your global admin if you need access.').classes('text-grey-8')

@@ -80,6 +80,8 @@ class OrganisationList:
                 <q-td :props="props">
                   <q-badge v-if="props.value" color="negative" outline :label="props.value" />
                 </q-td>''')
+            self.table.add_slot('body-cell-region', '<q-td :props="props" :title="props.row.region_label">'
+                                '{{ props.value }}</q-td>')  # the full name on hover
             self.table.on('request', self._table_request)
             self.table.on('row-click', lambda e: ui.navigate.to(organisation_path(int(e.args[1]['id']))))
             self.table.classes('cursor-pointer')

@@ -47,7 +47,6 @@ COLUMNS = [
 ]
 for _column in COLUMNS:  # two-line headers where the words allow: the table fits the page without scrolling
     _column['headerStyle'] = 'white-space: normal; line-height: 1.2'
-REGION_SHORT = {Region.EU: 'EU/EEA', Region.UK: 'UK', Region.US: 'US'}
 SORTABLE = {column['name'] for column in COLUMNS if column.get('sortable')}
 ALL = ''
 
@@ -176,7 +175,7 @@ class RenewalsView:
             return renewals_by_period(session=session, actor=self.actor, renewals_filter=renewals_filter)
 
     def _shown(self, rows: list[RenewalRow]) -> list[dict]:
-        return [{**row.shown(), 'region_short': REGION_SHORT[Region(row.region)],
+        return [{**row.shown(), 'region_short': Region(row.region).short_label,
                  'href': organisation_path(row.organisation_id)} for row in rows]
 
     def _pagination(self, count: int) -> dict:

@@ -187,3 +187,11 @@ async def test_a_customers_open_billing_page_shows_an_admins_change_without_a_re
     await admin.should_see('Managed Agent total changed from 150 to 205.', retries=50)
     await customer.should_see('128 of 205 in use', retries=40)
     await customer.should_see('77')  # available
+
+
+async def test_vendor_staff_on_the_customer_billing_url_are_pointed_to_the_back_office(user: User, vendor) -> None:
+    await log_in(user, vendor.admin)
+    await user.open('/account/billing')
+    await user.should_see('Vendor staff see every organisation\'s Billing view in the back office.')
+    user.find('Go to Renewals').click()
+    await user.should_see(marker='renewals')
