@@ -4,7 +4,8 @@ from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
 from sqlmodel import Session, select
 
-from .errors import InvalidInput, NotFound
+from .actor import Actor
+from .errors import InvalidInput, NotFound, PermissionDenied
 from .models import Organisation, User
 
 MIN_PASSWORD_LENGTH = 10
@@ -60,3 +61,11 @@ def active_user(*, session: Session, user_id: int | None) -> User | None:
     if user is None or not is_allowed_to_sign_in(session=session, user=user):
         return None
     return user
+
+
+def require_current(*, session: Session, actor: Actor) -> None:
+    """Refuses an actor whose account has changed since the page acting for it was opened: deactivated, its
+    organisation cancelled, or given another role or organisation. A page keeps no powers its user has lost."""
+    user = active_user(session=session, user_id=actor.user_id)
+    if user is None or user.role != actor.role or user.organisation_id != actor.organisation_id:
+        raise PermissionDenied('Your account has changed since this page was opened: please sign in again.')

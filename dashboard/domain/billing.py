@@ -6,6 +6,7 @@ from datetime import date
 from sqlmodel import Session, col, select
 
 from . import clock
+from .accounts import require_current
 from .actor import Actor
 from .audit import record_audit
 from .errors import InvalidInput, NotFound
@@ -116,6 +117,7 @@ def open_deletion_request(*, session: Session, organisation_id: int) -> Deletion
 def change_main_contact(*, session: Session, actor: Actor, organisation_id: int, user_id: int | None) -> None:
     """Sets (or clears, with None) the organisation's main contact; it must be one of the organisation's users."""
     actor.require_billing_permission(organisation_id)
+    require_current(session=session, actor=actor)
     organisation = get_organisation(session=session, organisation_id=organisation_id)
     if user_id is not None and (isinstance(user_id, bool) or not isinstance(user_id, int)):
         raise InvalidInput('The main contact must be one of this organisation\'s users.')

@@ -7,6 +7,7 @@ from sqlmodel import Session
 
 from ..config import get_settings
 from . import clock
+from .accounts import require_current
 from .actor import Actor
 from .audit import record_audit
 from .billing import get_organisation, open_deletion_request
@@ -27,6 +28,7 @@ def request_deletion(*, session: Session, actor: Actor, organisation_id: int, to
                      ) -> DeletionRequest:
     """Records the request and queues the vendor's email; a second request while one is open returns the first."""
     actor.require_billing_permission(organisation_id)
+    require_current(session=session, actor=actor)
     today = today or clock.today()
     organisation = get_organisation(session=session, organisation_id=organisation_id)
     existing = open_deletion_request(session=session, organisation_id=organisation_id)
@@ -60,6 +62,7 @@ def request_deletion(*, session: Session, actor: Actor, organisation_id: int, to
 
 def withdraw_deletion(*, session: Session, actor: Actor, organisation_id: int) -> DeletionRequest:
     actor.require_billing_permission(organisation_id)
+    require_current(session=session, actor=actor)
     organisation = get_organisation(session=session, organisation_id=organisation_id)
     request = open_deletion_request(session=session, organisation_id=organisation_id)
     if request is None:

@@ -3,6 +3,7 @@
 from sqlmodel import Session
 
 from ..config import get_settings
+from .accounts import require_current
 from .actor import Actor
 from .audit import record_audit
 from .billing import get_organisation
@@ -17,6 +18,7 @@ MAX_MESSAGE = 2000
 def request_licences(*, session: Session, actor: Actor, organisation_id: int, kind: str, quantity: int,
                      message: str = '', purchase: bool = False) -> LicenceRequest:
     actor.require_billing_permission(organisation_id)
+    require_current(session=session, actor=actor)
     if not isinstance(kind, str) or kind not in set(LicenceKind):
         raise InvalidInput('Choose a licence type: Managed Agent or On-demand.')
     if isinstance(quantity, bool) or not isinstance(quantity, int) or not 1 <= quantity <= MAX_QUANTITY:

@@ -53,6 +53,11 @@ def sign_out() -> None:
     app.storage.user.clear()
 
 
+def still_signed_in(actor: Actor) -> bool:
+    """Whether this browser is still signed in as `actor`: a log-out in another tab ends every open page."""
+    return app.storage.user.get(USER_KEY) == actor.user_id
+
+
 def to_login(path: str) -> RedirectResponse:
     return RedirectResponse(f'/login?next={quote(path, safe="")}')
 

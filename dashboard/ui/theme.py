@@ -6,7 +6,9 @@ from contextlib import contextmanager
 from nicegui import ui
 
 from ..config import get_settings
-from .session import SignedIn, sign_out
+from .session import SignedIn, sign_out, still_signed_in
+
+SESSION_CHECK_SECONDS = 2  # how soon a page notices that its browser has logged out in another tab
 
 
 @contextmanager
@@ -33,6 +35,8 @@ def frame(who: SignedIn, title: str, *, active: str = '', on_buy_now: Callable[[
     with ui.column().classes('w-full max-w-screen-xl mx-auto p-4 gap-4'):
         ui.label(title).classes('text-2xl font-semibold text-grey-9')
         yield
+    # After the content: a timer waits for the connection, which would end the page function early.
+    ui.timer(SESSION_CHECK_SECONDS, lambda: None if still_signed_in(actor) else ui.navigate.to('/login'))
 
 
 def _menu(who: SignedIn, active: str) -> None:
