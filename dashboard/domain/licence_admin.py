@@ -5,10 +5,12 @@ row (the real person as actor, shown to customers as "Admin Team") in the same t
 
 from datetime import date, datetime, timedelta
 
+from sqlalchemy import Update, update
 from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session, select
 
 from . import clock
+from .accounts import require_current
 from .actor import Actor
 from .billing import get_organisation
 from .errors import InvalidInput, NotFound
@@ -26,6 +28,7 @@ def change_pool_total(*, session: Session, actor: Actor, organisation_id: int, k
                       note: str | None = None) -> bool:
     """Sets a pool's total, never below the licences in use; False when it already was that total."""
     actor.require_admin_team()
+    require_current(session=session, actor=actor)
     kind, total, note = _kind(kind), _total(total, minimum=0), _note(note)
     pool = _pool(session, organisation_id, kind)
     if total < pool.in_use:
@@ -33,8 +36,8 @@ def change_pool_total(*, session: Session, actor: Actor, organisation_id: int, k
     if total == pool.total:
         return False
     old = pool.total
-    pool.total = total
-    session.add(pool)
+    _update_if_unchanged(session, update(LicencePool).where(
+        LicencePool.id == pool.id, LicencePool.total == old, LicencePool.in_use <= total).values(total=total))
     record_history(session=session, organisation_id=organisation_id, actor=actor.name, by_vendor=True, kind=kind,
                    action=HistoryAction.LICENCES_INCREASED if total > old else HistoryAction.LICENCES_DECREASED,
                    old_value=old, new_value=total, note=note)
@@ -46,13 +49,14 @@ def change_pool_expiry(*, session: Session, actor: Actor, organisation_id: int, 
                        note: str | None = None, today: date | None = None) -> bool:
     """Sets a pool's expiry date (`YYYY-MM-DD` or a date); False when it already was that date."""
     actor.require_admin_team()
+    require_current(session=session, actor=actor)
     kind, expiry, note = _kind(kind), _date(expiry, 'expiry date', today or clock.today()), _note(note)
     pool = _pool(session, organisation_id, kind)
     if expiry == pool.expiry_date:
         return False
     old = pool.expiry_date
-    pool.expiry_date = expiry
-    session.add(pool)
+    _update_if_unchanged(session, update(LicencePool).where(
+        LicencePool.id == pool.id, LicencePool.expiry_date == old).values(expiry_date=expiry))
     record_history(session=session, organisation_id=organisation_id, actor=actor.name, by_vendor=True, kind=kind,
                    action=HistoryAction.EXPIRY_CHANGED, old_value=old.isoformat(), new_value=expiry.isoformat(),
                    note=note)
@@ -64,6 +68,7 @@ def add_pool(*, session: Session, actor: Actor, organisation_id: int, kind: str,
              note: str | None = None, today: date | None = None) -> LicencePool:
     """Gives an organisation the licence pool it lacks: `total` licences (none in use yet) until `expiry`."""
     actor.require_admin_team()
+    require_current(session=session, actor=actor)
     kind, total, note = _kind(kind), _total(total, minimum=1), _note(note)
     expiry = _date(expiry, 'expiry date', today or clock.today())
     get_organisation(session=session, organisation_id=organisation_id)
@@ -89,6 +94,7 @@ def convert_trial(*, session: Session, actor: Actor, organisation_id: int, subsc
     """Makes a trial a paid account whose subscription runs until `subscription_end` (after today); with
     `extend_pools`, licence pools that would expire earlier are moved to that date too."""
     actor.require_admin_team()
+    require_current(session=session, actor=actor)
     today = today or clock.today()
     end, note = _date(subscription_end, 'subscription end', today), _note(note)
     if end <= today:
@@ -99,15 +105,16 @@ def convert_trial(*, session: Session, actor: Actor, organisation_id: int, subsc
     if organisation.plan != Plan.TRIAL:
         raise InvalidInput(f'{organisation.name} is already a paid account.')
     old_end = organisation.subscription_end
-    organisation.plan = Plan.PAID
-    organisation.subscription_end = end
-    session.add(organisation)
+    _update_if_unchanged(session, update(Organisation).where(
+        Organisation.id == organisation_id, Organisation.plan == Plan.TRIAL).values(plan=Plan.PAID,
+                                                                                    subscription_end=end))
     record_history(session=session, organisation_id=organisation_id, actor=actor.name, by_vendor=True,
                    action=HistoryAction.TRIAL_CONVERTED, old_value=old_end.isoformat(), new_value=end.isoformat(),
                    note=note or f'Subscription runs until {format_date(end)}')
     if extend_pools:
+        # Read after the update above, which holds the write lock: no other change can come in between.
         pools = session.exec(select(LicencePool).where(LicencePool.organisation_id == organisation_id)
-                             .order_by(LicencePool.kind)).all()
+                             .order_by(LicencePool.kind).execution_options(populate_existing=True)).all()
         for pool in pools:
             if pool.expiry_date < end:
                 record_history(session=session, organisation_id=organisation_id, actor=actor.name, by_vendor=True,
@@ -131,6 +138,15 @@ def _find_pool(session: Session, organisation_id: int, kind: LicenceKind, *, loc
                ) -> LicencePool | None:
     statement = select(LicencePool).where(LicencePool.organisation_id == organisation_id, LicencePool.kind == kind)
     return _locked(session, statement) if lock else session.exec(statement).first()
+
+
+def _update_if_unchanged(session: Session, statement: Update) -> None:
+    """Runs an UPDATE whose WHERE repeats the values the change was decided on. On SQLite a read takes no lock, so
+    another admin may have changed the row since; then nothing is updated and the change is refused, rather than
+    overwriting theirs with a history row whose "old" value is no longer true."""
+    if session.execute(statement.execution_options(synchronize_session=False)).rowcount != 1:
+        session.rollback()
+        raise InvalidInput('Someone else changed this a moment ago: look at the new figures and try again.')
 
 
 def _locked(session: Session, statement):

@@ -216,3 +216,27 @@ def test_only_the_admin_team_may_change_licences(db, session, org, role):
         with pytest.raises(PermissionDenied, match='Only the Admin Team'):
             attempt()
     assert snapshot(db, org.id) == before
+
+
+def test_a_change_decided_on_figures_that_another_admin_has_just_changed_is_refused(db, session, org, admin,
+                                                                                      monkeypatch):
+    """SQLite takes no lock on a read: between this admin's read and write another admin's change commits. The
+    write must notice, and neither overwrite that change nor record history from the stale figures."""
+    if not db.is_sqlite:
+        pytest.skip('PostgreSQL locks the row on read: the other admin would wait for this transaction instead')
+    from dashboard.domain import licence_admin
+
+    read_pool = licence_admin._pool
+
+    def read_then_another_admin_commits(*arguments):
+        pool = read_pool(*arguments)
+        monkeypatch.setattr(licence_admin, '_pool', read_pool)  # the other admin's change goes through unhindered
+        with db.session() as other:
+            change_pool_total(session=other, actor=admin, organisation_id=org.id, kind='managed_agent', total=500)
+        return pool
+
+    monkeypatch.setattr(licence_admin, '_pool', read_then_another_admin_commits)
+    with pytest.raises(InvalidInput, match='Someone else changed this a moment ago'):
+        change_pool_total(session=session, actor=admin, organisation_id=org.id, kind='managed_agent', total=400)
+    assert pool(db, org.id).total == 500
+    assert [(r.old_value, r.new_value) for r in history(db, org.id)] == [('50', '500')]
