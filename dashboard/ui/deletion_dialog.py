@@ -61,5 +61,5 @@ async def confirm_deletion(db: Database, actor: Actor, view: BillingView) -> boo
 
     confirm.on_click(submit)
     result = await dialog
-    dialog.clear()
+    dialog.delete()
     return bool(result)

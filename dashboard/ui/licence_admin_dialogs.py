@@ -14,12 +14,14 @@ from ..domain.billing import BillingView, PoolView
 from ..domain.errors import DomainError
 from ..domain.formatting import format_date
 from ..domain.licence_admin import MAX_NOTE, add_pool, change_pool_expiry, change_pool_total, convert_trial
+from .session import still_signed_in
 
 Work = Callable[[], str]  # runs the action on a worker thread; returns the confirmation to show
 
 
 class AdminForm:
-    def __init__(self, title: str, save_label: str) -> None:
+    def __init__(self, actor: Actor, title: str, save_label: str) -> None:
+        self.actor = actor
         self.prepare: Callable[[], Work] | None = None
         with ui.dialog() as self.dialog, ui.card().classes('p-6 gap-3 w-[30rem] max-w-full'):
             ui.label(title).classes('text-lg font-semibold')
@@ -32,10 +34,16 @@ class AdminForm:
                     .mark('save')
 
     async def open(self) -> str | None:
-        return await self.dialog
+        try:
+            return await self.dialog
+        finally:
+            self.dialog.delete()
 
     async def _save(self) -> None:
         assert self.prepare is not None
+        if not still_signed_in(self.actor):
+            ui.navigate.to('/login')
+            return
         work = self.prepare()  # reads the form here, on the page's thread
         self.save.props('loading')
         try:
@@ -55,7 +63,7 @@ def _note() -> ui.input:
 
 
 async def change_total(db: Database, actor: Actor, organisation_id: int, pool: PoolView) -> str | None:
-    form = AdminForm(f'Change the {pool.kind.label} total', 'Save total')
+    form = AdminForm(actor, f'Change the {pool.kind.label} total', 'Save total')
     with form.body:
         ui.label(f'{pool.in_use:,} of {pool.total:,} licences are in use; the total cannot go below that.') \
             .classes('text-grey-8')
@@ -78,7 +86,7 @@ async def change_total(db: Database, actor: Actor, organisation_id: int, pool: P
 
 
 async def change_expiry(db: Database, actor: Actor, organisation_id: int, pool: PoolView) -> str | None:
-    form = AdminForm(f'Change the {pool.kind.label} expiry date', 'Save expiry date')
+    form = AdminForm(actor, f'Change the {pool.kind.label} expiry date', 'Save expiry date')
     with form.body:
         ui.label(f'Now {format_date(pool.expiry_date)}.').classes('text-grey-8')
         expiry = ui.input('New expiry date', value=pool.expiry_date.isoformat() if pool.expiry_date else '') \
@@ -100,13 +108,16 @@ async def change_expiry(db: Database, actor: Actor, organisation_id: int, pool: 
 
 
 async def add_licences(db: Database, actor: Actor, organisation_id: int, pool: PoolView,
-                       subscription_end_iso: str) -> str | None:
-    form = AdminForm(f'Add {pool.kind.label} licences', f'Add {pool.kind.label} licences')
+                       subscription_end: date) -> str | None:
+    """The new pool runs to the subscription end by default, or for a year where that has passed."""
+    today = clock.today()
+    suggested = subscription_end if subscription_end > today else today + timedelta(days=365)
+    form = AdminForm(actor, f'Add {pool.kind.label} licences', f'Add {pool.kind.label} licences')
     with form.body:
         ui.label(f'This organisation has no {pool.kind.label} licences yet.').classes('text-grey-8')
         total = ui.number('Licences', value=None, format='%d', step=1).props('outlined autofocus') \
             .classes('w-full').mark('total')
-        expiry = ui.input('Expiry date', value=subscription_end_iso).props('type=date outlined stack-label') \
+        expiry = ui.input('Expiry date', value=suggested.isoformat()).props('type=date outlined stack-label') \
             .classes('w-full').mark('expiry')
         note = _note()
 
@@ -124,7 +135,7 @@ async def add_licences(db: Database, actor: Actor, organisation_id: int, pool: P
 
 
 async def convert(db: Database, actor: Actor, view: BillingView) -> str | None:
-    form = AdminForm(f'Convert {view.name} to a paid account', 'Convert to paid')
+    form = AdminForm(actor, f'Convert {view.name} to a paid account', 'Convert to paid')
     with form.body:
         ui.label(f'The trial runs until {format_date(view.subscription_end)}.').classes('text-grey-8')
         end = ui.input('Subscription runs until', value=(clock.today() + timedelta(days=365)).isoformat()) \

@@ -18,6 +18,7 @@ async def licence_details(db: Database, actor: Actor, organisation_id: int) -> '
     details = LicenceDetails(db, actor, organisation_id)
     await details.load()
     details.show()
+    details.dialog_host = ui.element()
     return details
 
 
@@ -27,6 +28,8 @@ class LicenceDetails:
         self.actor = actor
         self.organisation_id = organisation_id
         self.view: BillingView | None = None
+        # Dialogs live outside the refreshed cards: a live refresh while one is open must not take it away.
+        self.dialog_host: ui.element | None = None
 
     @property
     def may_act(self) -> bool:
@@ -120,8 +123,10 @@ class LicenceDetails:
                                         user_id=user_id)
 
     async def _request_deletion(self) -> None:
-        assert self.view is not None
-        if await confirm_deletion(self.db, self.actor, self.view):
+        assert self.view is not None and self.dialog_host is not None
+        with self.dialog_host:
+            confirmed = await confirm_deletion(self.db, self.actor, self.view)
+        if confirmed:
             await self.reload()
 
     async def _withdraw(self, event: events.ClickEventArguments) -> None:
@@ -139,7 +144,9 @@ class LicenceDetails:
         await self.reload()
 
     def _need_more(self) -> None:
-        open_licence_request_dialog(self.db, self.actor, self.organisation_id, purchase=False)
+        assert self.dialog_host is not None
+        with self.dialog_host:
+            open_licence_request_dialog(self.db, self.actor, self.organisation_id, purchase=False)
 
 
 _ACCOUNT_TYPE_COLOURS = {'Active': 'positive', 'Trial': 'accent', 'Expired': 'negative'}

@@ -50,6 +50,7 @@ def open_licence_request_dialog(db: Database, actor: Actor, organisation_id: int
         dialog.close()
 
     send.on_click(submit)
+    dialog.on_value_change(lambda event: None if event.value else dialog.delete())  # closed by any means: gone
     dialog.open()
 
 

@@ -43,6 +43,7 @@ def register(db: Database) -> None:
         with frame(who, panel.view.name, active=ORGANISATIONS_PATH):
             _back_link()
             panel.show()
+            panel.dialog_host = ui.element()
             await billing_view(db, who.actor, panel.organisation_id, query=dict(request.query_params),
                                path=organisation_path(panel.organisation_id))
             follow_changes(db, lambda _changed: panel.reload(), organisation_id=panel.organisation_id)
@@ -62,6 +63,8 @@ class OrganisationPanel:
         self.organisation_id = organisation_id
         self.view: BillingView | None = None
         self.pending: PendingRequests | None = None
+        # Dialogs live outside the refreshed cards: a live refresh while one is open must not take it away.
+        self.dialog_host: ui.element | None = None
 
     async def load(self) -> None:
         self.view, self.pending = await run.io_bound(self._read)
@@ -104,7 +107,7 @@ class OrganisationPanel:
                             .mark(f'change-expiry-{kind}')
                     elif admin:
                         self._action(f'Add {kind.label} licences', 'add',
-                                     partial(dialogs.add_licences, *subject, pool, view.subscription_end.isoformat())) \
+                                     partial(dialogs.add_licences, *subject, pool, view.subscription_end)) \
                             .mark(f'add-{kind}')
             with ui.row().classes('w-full items-center gap-2 no-wrap'):
                 with ui.column().classes('gap-0 grow'):
@@ -121,7 +124,9 @@ class OrganisationPanel:
 
     def _action(self, label: str, icon: str, open_dialog: Callable[[], Awaitable[str | None]]) -> ui.button:
         async def run_dialog() -> None:
-            message = await open_dialog()
+            assert self.dialog_host is not None
+            with self.dialog_host:
+                message = await open_dialog()
             if message:
                 ui.notify(message, type='positive')
                 await self.reload()
