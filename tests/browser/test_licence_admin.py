@@ -1,10 +1,12 @@
 """The Admin Team changes an organisation's licences; a customer's Billing page, open in another browser, shows the
 new figures without a reload, and the history names "Admin Team" to the customer."""
 
-from playwright.sync_api import expect
+import re
+
+from playwright.sync_api import Browser, expect
 
 from dashboard.domain.models import LicenceHistory, LicencePool, Organisation
-from tests.browser.conftest import OpenAs, World, field_value
+from tests.browser.conftest import CONTEXT_OPTIONS, OpenAs, World, field_value, log_in
 from tests.browser.seed import VENDOR_STAFF
 
 
@@ -64,3 +66,25 @@ def test_a_sales_rep_sees_the_organisation_read_only(open_as: OpenAs, world: Wor
     expect(field_value(page, 'Account name')).to_have_text('Meridian Freight Inc')
     expect(page.get_by_role('button', name='Change total')).to_have_count(0)
     expect(page.get_by_role('button', name='Request deletion of this account')).to_have_count(0)
+
+
+def test_logging_out_in_another_tab_ends_the_open_admin_page(browser: Browser, world: World) -> None:
+    """Two tabs of one browser: a log-out in one sends the other to the login page, and a form left open there
+    changes nothing."""
+    organisation_id = _meridian(world)
+    before = world.rows(LicencePool, LicencePool.organisation_id == organisation_id)
+    with browser.new_context(base_url=world.base_url, **CONTEXT_OPTIONS) as context:
+        admin = context.new_page()
+        log_in(admin, world.email_of('vendor_admin'))
+        admin.goto(f'/vendor/organisations/{organisation_id}')
+        admin.get_by_role('button', name='Change total').first.click()
+        admin.get_by_role('dialog').get_by_label('New total').fill('999')
+
+        other_tab = context.new_page()
+        other_tab.goto('/vendor/renewals')
+        other_tab.get_by_role('button', name='Log out').click()
+        expect(other_tab).to_have_url(re.compile(r'/login'))
+
+        expect(admin).to_have_url(re.compile(r'/login'), timeout=5_000)
+    after = world.rows(LicencePool, LicencePool.organisation_id == organisation_id)
+    assert [(p.kind, p.total) for p in after] == [(p.kind, p.total) for p in before]
