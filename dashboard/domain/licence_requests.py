@@ -1,13 +1,14 @@
 """"Need more licences?" and "Buy now": a request that the vendor's sales team follows up."""
 
-from sqlmodel import Session
+from sqlalchemy import update
+from sqlmodel import Session, col
 
 from ..config import get_settings
 from .accounts import require_current
 from .actor import Actor
 from .audit import record_audit
 from .billing import get_organisation
-from .errors import InvalidInput
+from .errors import InvalidInput, NotFound
 from .models import LicenceKind, LicenceRequest
 from .outbox import queue_email
 
@@ -45,4 +46,31 @@ def request_licences(*, session: Session, actor: Actor, organisation_id: int, ki
                    f'Message:\n{message or "(none)"}\n'),
     )
     session.commit()
+    return request
+
+
+OPEN, HANDLED = 'open', 'handled'
+
+
+def mark_licence_request_handled(*, session: Session, actor: Actor, request_id: int) -> LicenceRequest:
+    """The Admin Team has dealt with a request (licences added, or a quote sent): it leaves the open list; who did
+    it and when goes to the audit log."""
+    actor.require_admin_team()
+    require_current(session=session, actor=actor)
+    valid = isinstance(request_id, int) and not isinstance(request_id, bool)
+    request = session.get(LicenceRequest, request_id) if valid else None
+    if request is None:
+        raise NotFound(f'There is no licence request {request_id}.')
+    # Only if still open when written: of two admins clicking at once, one handles it and the other is told.
+    handled = session.execute(update(LicenceRequest).where(col(LicenceRequest.id) == request_id,
+                                                           col(LicenceRequest.status) == OPEN)
+                              .values(status=HANDLED).execution_options(synchronize_session=False)).rowcount
+    if handled != 1:
+        session.rollback()
+        raise InvalidInput('This request has already been handled.')
+    record_audit(session=session, actor=actor, organisation_id=request.organisation_id,
+                 action='licence_request_handled',
+                 details=f'{request.quantity} {LicenceKind(request.kind).label}, asked by {request.requested_by_name}')
+    session.commit()
+    session.refresh(request)
     return request

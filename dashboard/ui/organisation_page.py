@@ -12,15 +12,16 @@ from ..db import Database
 from ..domain import billing
 from ..domain.actor import Actor
 from ..domain.billing import BillingView
-from ..domain.errors import NotFound
+from ..domain.errors import DomainError, NotFound
 from ..domain.formatting import format_date, format_timestamp
+from ..domain.licence_requests import mark_licence_request_handled
 from ..domain.models import DeletionStatus, LicenceKind, Plan
 from ..domain.organisations import PendingRequests, pending_requests
 from . import licence_admin_dialogs as dialogs
 from .billing_view import billing_view
 from .licence_details import titled_card
 from .live import follow_changes
-from .session import SignedIn
+from .session import SignedIn, still_signed_in
 from .theme import frame
 from .vendor_access import ORGANISATIONS_PATH, organisation_path, vendor_visitor
 
@@ -147,11 +148,34 @@ class OrganisationPanel:
             if not pending.licence_requests:
                 ui.label('No open licence requests.').classes('text-grey-7')
             for licence_request in pending.licence_requests:
-                with ui.column().classes('w-full gap-0'):
-                    ui.label(f'{licence_request.quantity:,} {LicenceKind(licence_request.kind).label} licences') \
-                        .classes('field-value')
-                    ui.label(f'Asked by {licence_request.requested_by_name} on '
-                             f'{format_timestamp(licence_request.requested_at)}').classes('field-label')
-                    if licence_request.message:
-                        ui.label(f'“{licence_request.message}”').classes('text-grey-8 text-sm italic')
+                with ui.row().classes('w-full items-start gap-2 no-wrap'):
+                    with ui.column().classes('gap-0 grow'):
+                        ui.label(f'{licence_request.quantity:,} {LicenceKind(licence_request.kind).label} licences') \
+                            .classes('field-value')
+                        ui.label(f'Asked by {licence_request.requested_by_name} on '
+                                 f'{format_timestamp(licence_request.requested_at)}').classes('field-label')
+                        if licence_request.message:
+                            ui.label(f'“{licence_request.message}”').classes('text-grey-8 text-sm italic')
+                    if self.actor.is_admin_team:
+                        request_id = licence_request.id
+                        ui.button('Mark as handled', icon='task_alt',
+                                  on_click=lambda _, request_id=request_id: self._mark_handled(request_id)) \
+                            .props('flat dense no-caps color=primary').classes('shrink-0') \
+                            .mark(f'handled-{request_id}')
+
+    async def _mark_handled(self, request_id: int) -> None:
+        if not still_signed_in(self.actor):
+            ui.navigate.to('/login')
+            return
+
+        def mark() -> None:
+            with self.db.session() as session:
+                mark_licence_request_handled(session=session, actor=self.actor, request_id=request_id)
+        try:
+            await run.io_bound(mark)
+        except DomainError as error:
+            ui.notify(str(error), type='negative')
+        else:
+            ui.notify('The licence request is marked as handled.', type='positive')
+        await self.reload()
 

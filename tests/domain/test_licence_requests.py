@@ -5,10 +5,10 @@ from sqlmodel import Session, select
 
 from dashboard.config import Settings, get_settings
 from dashboard.db import Database
-from dashboard.domain.errors import InvalidInput
-from dashboard.domain.licence_requests import request_licences
+from dashboard.domain.errors import InvalidInput, NotFound, PermissionDenied
+from dashboard.domain.licence_requests import mark_licence_request_handled, request_licences
 from dashboard.domain.models import AuditEntry, LicenceRequest, Organisation, OutboxEmail, User
-from tests.factories import actor, make_organisation, make_user
+from tests.factories import actor, make_licence_request, make_organisation, make_user
 
 
 @pytest.fixture
@@ -138,3 +138,30 @@ def test_each_request_is_its_own_row_and_email(db, session: Session, organisatio
     requests, emails, audit = rows(db)
     assert [r.quantity for r in requests] == [5, 10]
     assert len(emails) == 2 and len(audit) == 2
+
+
+def test_the_admin_team_marks_a_request_handled_once_and_it_is_audited(session):
+    organisation = make_organisation(session, name='Handled Ltd')
+    request = make_licence_request(session, organisation, quantity=40, requested_by_name='Bill Billing')
+    admin = actor(make_user(session, None, 'vendor_admin', full_name='Ada Admin'))
+    assert mark_licence_request_handled(session=session, actor=admin, request_id=request.id).status == 'handled'
+    [entry] = session.exec(select(AuditEntry)).all()
+    assert (entry.actor_name, entry.action, entry.details) == (
+        'Ada Admin', 'licence_request_handled', '40 Managed Agent, asked by Bill Billing')
+    with pytest.raises(InvalidInput, match='already been handled'):
+        mark_licence_request_handled(session=session, actor=admin, request_id=request.id)
+    for bad in (999, True, '1', None):
+        with pytest.raises(NotFound):
+            mark_licence_request_handled(session=session, actor=admin, request_id=bad)
+    assert len(session.exec(select(AuditEntry)).all()) == 1
+
+
+@pytest.mark.parametrize('role', ['sales', 'global_admin', 'billing_admin', 'viewer', 'user'])
+def test_only_the_admin_team_marks_requests_handled(session, role):
+    organisation = make_organisation(session)
+    request = make_licence_request(session, organisation)
+    who = actor(make_user(session, None if role == 'sales' else organisation, role))
+    with pytest.raises(PermissionDenied):
+        mark_licence_request_handled(session=session, actor=who, request_id=request.id)
+    session.refresh(request)
+    assert request.status == 'open'
