@@ -9,6 +9,7 @@ from sqlalchemy.orm import aliased
 from sqlmodel import Session, col, select
 
 from . import clock
+from .account_types import ACCOUNT_TYPES, account_type_condition
 from .actor import Actor
 from .billing import get_organisation, open_deletion_request
 from .formatting import format_date
@@ -19,13 +20,11 @@ from .models import (
     LicencePool,
     LicenceRequest,
     Organisation,
-    Plan,
     Region,
     User,
 )
 
 PAGE_SIZES = (10, 25, 50, 100)
-ACCOUNT_TYPES = ('active', 'trial', 'expired')
 SORTS = ('name', 'serial', 'end')
 MAX_TEXT = 200
 OPEN_LICENCE_REQUEST = 'open'
@@ -64,7 +63,7 @@ class OrganisationsFilter:
             return int(value) if value else default
 
         return cls(text=query.get('q', '').strip()[:MAX_TEXT],
-                   account_type=choice('type', ACCOUNT_TYPES, '', 'an account type (active, trial or expired)'),
+                   account_type=choice('type', tuple(ACCOUNT_TYPES), '', 'an account type (active, trial or expired)'),
                    region=choice('region', tuple(Region), '', 'a region (eu, uk or us)'),
                    sort=choice('sort', SORTS, 'name', 'a column to sort by'), descending=query.get('desc') == '1',
                    page=number('page', 1, range(1, 10**9)), page_size=number('size', 25, PAGE_SIZES),
@@ -114,15 +113,6 @@ class OrganisationRow:
                 'attention': ', '.join(filter(None, [
                     'Deletion pending' if self.deletion_pending else '',
                     _counted(self.open_licence_requests, 'licence request') if self.open_licence_requests else '']))}
-
-
-def account_type_condition(account_type: str, today: date) -> ColumnElement:
-    """The derived account type as a condition on the organisation table (see `Organisation.account_type`)."""
-    expired = Organisation.subscription_end < today
-    if account_type == 'expired':
-        return expired  # type: ignore[return-value]
-    plan = Plan.TRIAL if account_type == 'trial' else Plan.PAID
-    return and_(~expired, Organisation.plan == plan)  # type: ignore[arg-type]
 
 
 def list_organisations(*, session: Session, actor: Actor, organisations_filter: OrganisationsFilter,

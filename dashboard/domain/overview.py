@@ -15,11 +15,11 @@ import pandas as pd
 from sqlalchemy import ColumnElement, case, func, null
 from sqlmodel import Session, col, select
 
-from . import clock
+from . import account_types, clock
 from .actor import Actor
 from .models import LicenceKind, LicencePool, Organisation, Plan, Region, User
 
-ACCOUNT_TYPES = ('Active', 'Trial', 'Expired')
+ACCOUNT_TYPES = account_types.LABELS  # the rows of UsageOverview.organisations
 BAND_PERCENT = 5  # the utilisation histogram's bands: [0 %, 5 %), [5 %, 10 %), ... [95 %, 100 %]
 BANDS = 100 // BAND_PERCENT
 BARELY_USED, MODERATE, HIGH, NEAR_LIMIT = (
@@ -119,13 +119,12 @@ def usage_overview(*, session: Session, actor: Actor, today: date | None = None)
 
 
 def _organisations(session: Session, today: date) -> pd.DataFrame:
-    account_type = case((col(Organisation.subscription_end) < today, 'Expired'),
-                        (col(Organisation.plan) == Plan.TRIAL, 'Trial'), else_='Active')
     # Grouped through a subquery: PostgreSQL would not see `today` in SELECT and GROUP BY as the same value.
-    typed = select(account_type.label('account_type'), Organisation.region).subquery()
+    typed = select(account_types.account_type_case(today).label('account_type'), Organisation.region).subquery()
     rows = session.exec(select(typed.c.account_type, typed.c.region, func.count())
                         .group_by(typed.c.account_type, typed.c.region)).all()
     frame = pd.DataFrame(rows, columns=['account_type', 'region', 'count'])
+    frame['account_type'] = frame['account_type'].map(account_types.ACCOUNT_TYPES)
     return (frame.pivot_table(index='account_type', columns='region', values='count', aggfunc='sum', fill_value=0)
             .reindex(index=list(ACCOUNT_TYPES), columns=[region.value for region in Region], fill_value=0)
             .astype(int).rename_axis(index=None, columns=None))

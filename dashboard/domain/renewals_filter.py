@@ -6,13 +6,13 @@ from dataclasses import dataclass, field, replace
 from datetime import date, timedelta
 
 from . import clock
+from .account_types import ACCOUNT_TYPES
 from .formatting import format_date
 from .models import LicenceKind, Region
 
 OVERDUE = 'overdue'
 HORIZONS = {OVERDUE: 'Overdue', '30': '30 days', '60': '60 days', '90': '90 days', '180': '180 days'}
 DEFAULT_HORIZON = '90'
-ACCOUNT_TYPES = {'active': 'Active', 'trial': 'Trial', 'expired': 'Expired'}
 PAGE_SIZES = (10, 25, 50, 100)
 # The table's sortable columns, by the names the table and the URL use.
 SORTS = ('name', 'serial', 'account_type', 'region', 'kind', 'expiry', 'days_left', 'licences', 'utilisation',

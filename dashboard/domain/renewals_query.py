@@ -7,7 +7,8 @@ from sqlalchemy import ColumnElement, Select, case, exists, func, or_
 from sqlalchemy.orm import aliased
 from sqlmodel import Session, col, select
 
-from .models import OPEN_DELETION_STATUSES, DeletionRequest, LicencePool, Organisation, Plan, User
+from .account_types import account_type_case, account_type_condition
+from .models import OPEN_DELETION_STATUSES, DeletionRequest, LicencePool, Organisation, User
 from .renewals_filter import RenewalsFilter, horizon_window
 
 EXPIRY_SORTS = ('expiry', 'days_left')
@@ -20,8 +21,7 @@ class RenewalsQuery:
         self.filter = renewals_filter
         self.today = today
         self.dialect = session.get_bind().dialect.name
-        self.account_type = case((Organisation.subscription_end < today, 'expired'),
-                                 (Organisation.plan == Plan.TRIAL, 'trial'), else_='active')
+        self.account_type = account_type_case(today)
         # Rounded half up, in whole numbers on every database: floor(100 * in_use / total + 1/2).
         self.utilisation = case((LicencePool.total == 0, 0),
                                 else_=(200 * col(LicencePool.in_use) + col(LicencePool.total))
@@ -79,12 +79,8 @@ class RenewalsQuery:
             conditions += [expiry >= f.period_start, expiry <= f.period_end]
         if f.region:
             conditions.append(Organisation.region == f.region)
-        if f.account_type == 'expired':
-            conditions.append(Organisation.subscription_end < self.today)
-        elif f.account_type:
-            conditions.append(Organisation.subscription_end >= self.today)
-            conditions.append(Organisation.plan == Plan.TRIAL if f.account_type == 'trial'
-                              else Organisation.plan != Plan.TRIAL)
+        if f.account_type:
+            conditions.append(account_type_condition(f.account_type, self.today))
         if f.kind:
             conditions.append(LicencePool.kind == f.kind)
         if f.util_min is not None:

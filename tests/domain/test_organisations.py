@@ -3,11 +3,11 @@
 from datetime import timedelta
 
 import pytest
-from sqlmodel import Session
+from sqlmodel import Session, select
 
-from dashboard.domain import clock
+from dashboard.domain import account_types, clock
 from dashboard.domain.errors import NotFound, PermissionDenied
-from dashboard.domain.models import LicenceKind, Region
+from dashboard.domain.models import LicenceKind, Organisation, Region
 from dashboard.domain.organisations import OrganisationsFilter, list_organisations, pending_requests
 from tests.factories import (
     actor,
@@ -115,3 +115,20 @@ def test_customers_cannot_list_organisations_or_see_requests(session, role):
         list_organisations(session=session, actor=customer, organisations_filter=OrganisationsFilter())
     with pytest.raises(PermissionDenied):
         pending_requests(session=session, actor=customer, organisation_id=org.id)
+
+
+@pytest.mark.parametrize('days', [-1, 0, 1])  # the subscription ended yesterday, ends today, ends tomorrow
+@pytest.mark.parametrize('plan', ['trial', 'paid'])
+def test_the_account_type_in_sql_agrees_with_the_organisations_own(session, plan, days):
+    organisation = make_organisation(session, plan=plan, subscription_end=TODAY + timedelta(days=days))
+    in_python = organisation.account_type(TODAY)
+
+    [in_sql] = session.exec(select(account_types.account_type_case(TODAY))
+                            .where(Organisation.id == organisation.id)).all()
+    matching = [account_type for account_type in account_types.ACCOUNT_TYPES if session.exec(
+        select(Organisation.id).where(Organisation.id == organisation.id,
+                                      account_types.account_type_condition(account_type, TODAY))).first()]
+
+    assert account_types.ACCOUNT_TYPES[in_sql] == in_python
+    assert [account_types.ACCOUNT_TYPES[account_type] for account_type in matching] == [in_python]
+    assert in_python == ('Expired' if days < 0 else 'Trial' if plan == 'trial' else 'Active')
