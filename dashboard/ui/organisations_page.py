@@ -7,12 +7,21 @@ from fastapi.responses import RedirectResponse
 from nicegui import run, ui
 
 from ..db import Database
+from ..domain.account_types import ACCOUNT_TYPES
 from ..domain.actor import Actor
 from ..domain.models import Region
-from ..domain.organisations import PAGE_SIZES, SORTS, OrganisationRow, OrganisationsFilter, list_organisations
+from ..domain.organisations import (
+    MAX_TEXT,
+    PAGE_SIZES,
+    SORTS,
+    OrganisationRow,
+    OrganisationsFilter,
+    list_organisations,
+)
 from . import organisation_page
 from .live import follow_changes
 from .session import SignedIn
+from .table_events import clicked_row_id, table_request
 from .theme import frame
 from .vendor_access import ORGANISATIONS_PATH, organisation_path, vendor_visitor
 
@@ -30,7 +39,7 @@ COLUMNS = [
     {'name': 'contact', 'label': 'Main contact', 'field': 'contact', 'align': 'left'},
     {'name': 'attention', 'label': 'Waiting on us', 'field': 'attention', 'align': 'left'},
 ]
-ACCOUNT_TYPES = {'': 'All account types', 'active': 'Active', 'trial': 'Trial', 'expired': 'Expired'}
+ACCOUNT_TYPE_CHOICES = {'': 'All account types', **ACCOUNT_TYPES}
 REGIONS = {'': 'All regions', **{region.value: region.label for region in Region}}
 
 
@@ -42,7 +51,7 @@ def register(db: Database) -> None:
             return who
         with frame(who, 'Organisations', active=ORGANISATIONS_PATH):
             listing = OrganisationList(db, who.actor, OrganisationsFilter.from_query(dict(request.query_params)))
-            rows, count = await listing.fetch()
+            listing.filter, rows, count = await listing.fetch(listing.filter)
             listing.show(rows, count)
             follow_changes(db, lambda _changed: listing.load_page())
         return None
@@ -55,6 +64,7 @@ class OrganisationList:
         self.db = db
         self.actor = actor
         self.filter = organisations_filter
+        self.readings = 0  # counts the readings begun, so that only the newest is shown
 
     def show(self, rows: list[OrganisationRow], count: int) -> None:
         f = self.filter
@@ -67,7 +77,7 @@ class OrganisationList:
                     .props('outlined dense clearable debounce=400 autofocus').classes('grow min-w-[16rem]')
                 with self.text.add_slot('prepend'):
                     ui.icon('search')
-                self.account_type = ui.select(ACCOUNT_TYPES, label='Account type', value=f.account_type,
+                self.account_type = ui.select(ACCOUNT_TYPE_CHOICES, label='Account type', value=f.account_type,
                                               on_change=self._filters_changed).mark('type') \
                     .props('outlined dense').classes('w-44')
                 self.region = ui.select(REGIONS, label='Region', value=f.region, on_change=self._filters_changed) \
@@ -83,49 +93,57 @@ class OrganisationList:
             self.table.add_slot('body-cell-region', '<q-td :props="props" :title="props.row.region_label">'
                                 '{{ props.value }}</q-td>')  # the full name on hover
             self.table.on('request', self._table_request)
-            self.table.on('row-click', lambda e: ui.navigate.to(organisation_path(int(e.args[1]['id']))))
+            self.table.on('row-click', self._row_clicked)
             self.table.classes('cursor-pointer')
 
-    async def fetch(self) -> tuple[list[OrganisationRow], int]:
-        rows, count = await run.io_bound(self._read)
-        last_page = max(1, -(-count // self.filter.page_size))
-        if self.filter.page > last_page:  # the link points past the end: show the last page instead
-            self.filter = self.filter.with_changes(page=last_page)
-            rows, count = await run.io_bound(self._read)
-        return rows, count
+    async def fetch(self, organisations_filter: OrganisationsFilter) \
+            -> tuple[OrganisationsFilter, list[OrganisationRow], int]:
+        """The filter's page, its rows and how many match; a page past the end is read as the last page."""
+        rows, count = await run.io_bound(self._read, organisations_filter)
+        last_page = max(1, -(-count // organisations_filter.page_size))
+        if organisations_filter.page > last_page:  # the link points past the end: show the last page instead
+            organisations_filter = organisations_filter.with_changes(page=last_page)
+            rows, count = await run.io_bound(self._read, organisations_filter)
+        return organisations_filter, rows, count
 
     async def load_page(self) -> None:
-        rows, count = await self.fetch()
+        """Shows the filter's page, read again, and puts what is shown into the address bar."""
+        self.readings += 1
+        reading = self.readings
+        shown, rows, count = await self.fetch(self.filter)
+        if reading != self.readings:
+            return  # the filters changed while this was read: the newer reading shows instead
+        self.filter = shown
         self.table.rows = [row.shown() for row in rows]
         self.table.pagination = self._pagination(count)
         self.table.update()
+        query = self.filter.to_query()
+        ui.navigate.history.replace(f'{ORGANISATIONS_PATH}?{urlencode(query)}' if query else ORGANISATIONS_PATH)
 
-    def _read(self) -> tuple[list[OrganisationRow], int]:
+    def _read(self, organisations_filter: OrganisationsFilter) -> tuple[list[OrganisationRow], int]:
         with self.db.session() as session:
-            return list_organisations(session=session, actor=self.actor, organisations_filter=self.filter)
+            return list_organisations(session=session, actor=self.actor, organisations_filter=organisations_filter)
 
     def _pagination(self, count: int) -> dict:
         return {'page': self.filter.page, 'rowsPerPage': self.filter.page_size, 'sortBy': self.filter.sort,
                 'descending': self.filter.descending, 'rowsNumber': count}
 
     async def _filters_changed(self) -> None:
-        self.filter = self.filter.with_changes(text=(self.text.value or '').strip(),
+        self.filter = self.filter.with_changes(text=(self.text.value or '').strip()[:MAX_TEXT],
                                                account_type=self.account_type.value or '',
                                                region=self.region.value or '', page=1)
-        await self._apply()
+        await self.load_page()
 
     async def _table_request(self, event) -> None:
-        pagination = event.args['pagination']
-        sort = pagination.get('sortBy') or 'name'
-        rows_per_page = pagination.get('rowsPerPage')
+        asked = table_request(event.args, page_sizes=PAGE_SIZES, sortable=SORTS)
+        if asked is None:
+            return  # not what the table sends: nothing changes
         self.filter = self.filter.with_changes(
-            page=max(1, int(pagination.get('page') or 1)),
-            page_size=rows_per_page if rows_per_page in PAGE_SIZES else self.filter.page_size,
-            sort=sort if sort in SORTS else 'name',
-            descending=bool(pagination.get('descending')) if pagination.get('sortBy') else False)
-        await self._apply()
-
-    async def _apply(self) -> None:
-        query = self.filter.to_query()
-        ui.navigate.history.replace(f'{ORGANISATIONS_PATH}?{urlencode(query)}' if query else ORGANISATIONS_PATH)
+            page=asked.page, page_size=asked.page_size or self.filter.page_size, sort=asked.sort or 'name',
+            descending=asked.descending if asked.sort else False)
         await self.load_page()
+
+    def _row_clicked(self, event) -> None:
+        organisation_id = clicked_row_id(event.args)
+        if organisation_id is not None:  # else a forged event: it opens nothing
+            ui.navigate.to(organisation_path(organisation_id))

@@ -1,7 +1,6 @@
 """Back office: Renewals. Licence pools expiring inside a horizon, with filters kept in the URL, a chart of renewals
 per week or month, and a table paged by the database; live while open."""
 
-from contextlib import suppress
 from datetime import date
 from urllib.parse import urlencode
 
@@ -23,10 +22,12 @@ from ..domain.renewals import (
     period_label,
     renewals_by_period,
 )
+from ..domain.renewals_filter import MAX_TEXT
 from . import renewals_export
 from .live import follow_changes
 from .renewals_chart import RenewalsChart
 from .session import SignedIn
+from .table_events import clicked_row_id, table_request
 from .theme import frame
 from .vendor_access import RENEWALS_PATH, organisation_path, vendor_visitor
 
@@ -63,7 +64,7 @@ def register(db: Database) -> None:
             view = RenewalsView(db, who.actor, RenewalsFilter.from_query(dict(request.query_params)))
             # The first page is read before the table exists: a table sent empty would report its empty paging
             # back and could overwrite the real row count.
-            rows, count = await view.fetch()
+            view.filter, rows, count = await view.fetch(view.filter)
             view.show(rows, count)
             follow_changes(db, lambda _changed: view.reload())
         ui.timer(0, view.load_chart, once=True)  # after the page: it awaits the connection
@@ -135,20 +136,25 @@ class RenewalsView:
             self.table.classes('cursor-pointer')
         self._describe(count)
 
-    async def fetch(self) -> tuple[list[RenewalRow], int]:
-        rows, count = await run.io_bound(self._read, self.filter)
-        last_page = max(1, -(-count // self.filter.page_size))
-        if self.filter.page > last_page:  # the shared link points past the end: show the last page instead
-            self.filter = self.filter.with_changes(page=last_page)
-            rows, count = await run.io_bound(self._read, self.filter)
-        return rows, count
+    async def fetch(self, renewals_filter: RenewalsFilter) -> tuple[RenewalsFilter, list[RenewalRow], int]:
+        """The filter's page, its rows and how many match; a page past the end is read as the last page."""
+        rows, count = await run.io_bound(self._read, renewals_filter)
+        last_page = max(1, -(-count // renewals_filter.page_size))
+        if renewals_filter.page > last_page:  # the shared link points past the end: show the last page instead
+            renewals_filter = renewals_filter.with_changes(page=last_page)
+            rows, count = await run.io_bound(self._read, renewals_filter)
+        return renewals_filter, rows, count
 
     async def load_page(self) -> None:
+        """Shows the filter's page, read again, and puts what is shown into the address bar."""
         self.readings['page'] += 1
         reading = self.readings['page']
-        rows, count = await self.fetch()
+        shown, rows, count = await self.fetch(self.filter)
         if reading != self.readings['page']:
             return  # the filters changed while this was read: the newer reading shows instead
+        self.filter = shown
+        query = self.filter.to_query()
+        ui.navigate.history.replace(f'{RENEWALS_PATH}?{urlencode(query)}' if query else RENEWALS_PATH)
         self.table.rows = self._shown(rows)
         self.table.pagination = self._pagination(count)
         self.table.update()
@@ -215,7 +221,7 @@ class RenewalsView:
         self.filter = self.filter.with_changes(
             horizon=self.horizon.value or self.filter.horizon, region=self.region.value or ALL,
             account_type=self.account_type.value or ALL, kind=self.kind.value or ALL, util_min=util_min,
-            util_max=util_max, text=(self.text.value or '').strip()[:200], page=1,
+            util_max=util_max, text=(self.text.value or '').strip()[:MAX_TEXT], page=1,
             **({'period_start': None, 'period_end': None, 'descending': None} if horizon_changed else {}))
         await self._apply()
 
@@ -230,22 +236,17 @@ class RenewalsView:
         await self._apply()
 
     def _row_clicked(self, event) -> None:
-        with suppress(LookupError, TypeError, ValueError):  # a forged event opens nothing
-            ui.navigate.to(organisation_path(int(event.args[1]['organisation_id'])))
+        organisation_id = clicked_row_id(event.args, 'organisation_id')
+        if organisation_id is not None:  # else a forged event: it opens nothing
+            ui.navigate.to(organisation_path(organisation_id))
 
     async def _table_request(self, event) -> None:
-        try:
-            pagination = dict(event.args['pagination'])
-            page = max(1, int(pagination.get('page') or 1))
-        except (LookupError, TypeError, ValueError):
+        asked = table_request(event.args, page_sizes=PAGE_SIZES, sortable=SORTABLE)
+        if asked is None:
             return  # not what the table sends: nothing changes
-        sort = pagination.get('sortBy')
-        rows_per_page = pagination.get('rowsPerPage')
         self.filter = self.filter.with_changes(
-            page=min(page, 10**9),
-            page_size=rows_per_page if rows_per_page in PAGE_SIZES else self.filter.page_size,
-            sort=sort if sort in SORTABLE else 'expiry',
-            descending=bool(pagination.get('descending')) if sort in SORTABLE else None)
+            page=asked.page, page_size=asked.page_size or self.filter.page_size, sort=asked.sort or 'expiry',
+            descending=asked.descending if asked.sort else None)
         await self._apply(chart=False)
 
     async def _clear(self) -> None:
@@ -260,8 +261,6 @@ class RenewalsView:
         await self._apply()
 
     async def _apply(self, *, chart: bool = True) -> None:
-        query = self.filter.to_query()
-        ui.navigate.history.replace(f'{RENEWALS_PATH}?{urlencode(query)}' if query else RENEWALS_PATH)
         await self.load_page()
         if chart:
             await self.load_chart()

@@ -195,3 +195,35 @@ async def test_vendor_staff_on_the_customer_billing_url_are_pointed_to_the_back_
     await user.should_see('Vendor staff see every organisation\'s Billing view in the back office.')
     user.find('Go to Renewals').click()
     await user.should_see(marker='renewals')
+
+
+async def test_forged_table_events_change_nothing_and_the_link_shows_the_page_shown(user: User, vendor, session,
+                                                                                   caplog, monkeypatch) -> None:
+    for number in range(12):
+        make_organisation(session, name=f'Org {number:02}', serial_number=f'ORG-{number:02}')
+    addresses: list[str] = []
+    monkeypatch.setattr(user.navigate.history, 'replace', addresses.append)
+    await log_in(user, vendor.sales)
+    await user.open('/vendor/organisations?size=10')
+    first_page = [row['name'] for row in shown_rows(user)]
+    assert first_page == [f'Org {number:02}' for number in range(10)]
+    table = user.find(marker='organisations')
+    for pagination in ('everything', {'page': 'x', 'rowsPerPage': 10}, {'page': None}, {'page': True}):
+        table.trigger('request', {'pagination': pagination})
+    for row in ({'id': 'DROP TABLE'}, {'id': 10**30}, {}, 'a row'):
+        table.trigger('rowClick', [{}, row, 0])
+    table.trigger('rowClick', 'no row at all')
+    await asyncio.sleep(0.3)
+    assert [row['name'] for row in shown_rows(user)] == first_page
+    assert addresses == []
+    assert user.back_history[-1] == '/vendor/organisations?size=10'
+
+    table.trigger('request', {'pagination': {'page': 10**19, 'rowsPerPage': 10, 'sortBy': ['name'],
+                                             'descending': 'yes'}})
+    await rows_once(user, lambda rows: [row['name'] for row in rows] == ['Org 10', 'Org 11'])
+    assert addresses[-1] == '/vendor/organisations?page=2&size=10'  # the last page: the one shown
+    assert [record.getMessage() for record in caplog.records if record.levelname == 'ERROR'] == []
+
+    table.trigger('rowClick', [{}, shown_rows(user)[0], 0])
+    await user.should_see('ORG-10', retries=50)
+    await user.should_not_see(marker='organisations')

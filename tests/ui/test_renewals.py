@@ -1,16 +1,14 @@
 import asyncio
 import csv
 import io
+from collections.abc import Callable
 from datetime import timedelta
 
 import pytest
 from nicegui import ui
 from nicegui.testing import User
-from sqlmodel import select
 
 from dashboard.domain import clock
-from dashboard.domain.models import LicencePool
-from dashboard.ui import renewals_page
 from tests.factories import make_organisation, make_pool
 from tests.ui.conftest import log_in
 
@@ -42,13 +40,14 @@ def shown(user: User, column: str = 'name') -> list[str]:
     return [row[column] for row in table(user).rows]
 
 
-async def names_once(user: User, expected: list[str]) -> None:
-    """Waits for the table to show these accounts: a filter is applied by the server a moment after the input."""
-    for _ in range(50):
-        if shown(user) == expected:
+async def names_once(user: User, expected: list[str], column: str = 'name', retries: int = 50) -> None:
+    """Waits for the table to show these accounts (or values of `column`): a filter is applied by the server a moment
+    after the input."""
+    for _ in range(retries):
+        if shown(user, column) == expected:
             return
         await asyncio.sleep(0.1)
-    assert shown(user) == expected
+    assert shown(user, column) == expected
 
 
 async def test_a_sales_rep_sees_the_pools_expiring_in_90_days(user: User, vendor, renewals) -> None:
@@ -147,23 +146,24 @@ async def test_the_export_route_refuses_bad_values_and_strangers(user: User, ven
     assert '"45" is not a renewal horizon' in response.json()['detail']
 
 
-async def test_a_change_elsewhere_shows_without_a_reload(user: User, vendor, renewals, session, monkeypatch) -> None:
-    heard = []
-    real = renewals_page.follow_changes
-    monkeypatch.setattr(renewals_page, 'follow_changes', lambda db, on_change: (heard.append(on_change),
-                                                                                 real(db, on_change)))
-    await log_in(user, vendor.sales)
-    await user.open('/vendor/renewals')
-    await user.should_see('2 licence pools expiring in the next 90 days')
-    brit_pool = session.exec(select(LicencePool).where(LicencePool.total == 40)).one()
-    brit_pool.expiry_date = TODAY + timedelta(days=120)
-    session.add(brit_pool)
-    session.commit()
+async def test_an_admins_change_shows_on_an_open_renewals_page_without_a_reload(
+        create_user: Callable[[], User], vendor, acme, renewals) -> None:
+    sales, admin = create_user(), create_user()
+    await log_in(sales, vendor.sales)
+    await sales.open('/vendor/renewals')
+    await sales.should_see('2 licence pools expiring in the next 90 days')
+    assert shown(sales, 'licences') == ['128 / 150', '10 / 40']
 
-    await heard[-1]({brit_pool.organisation_id})  # as the change feed calls it once the Admin Team's change commits
+    await log_in(admin, vendor.admin)
+    await admin.open(f'/vendor/organisations/{acme.organisation.id}')
+    admin.find(marker='change-total-managed_agent').click()
+    await admin.should_see(marker='total')
+    admin.find(marker='total').clear().type('205')
+    admin.find(marker='save').click()
+    await admin.should_see('Managed Agent total changed from 150 to 205.', retries=50)
 
-    await names_once(user, ['Acme Widgets GmbH'])
-    await user.should_see('1 licence pool expiring in the next 90 days')
+    await names_once(sales, ['128 / 205', '10 / 40'], column='licences', retries=40)  # the page was not reopened
+    assert shown(sales, 'utilisation') == ['62 %', '25 %']
 
 
 async def test_clicking_a_bar_lists_that_week_until_its_chip_is_removed(user: User, vendor, renewals,
@@ -200,3 +200,24 @@ async def test_clicking_a_row_opens_the_organisation_and_forged_events_change_no
     renewals_table.trigger('rowClick', [{}, {'organisation_id': organisation_id}, None])
     await user.should_see('Brit Bakeries Ltd', retries=50)
     await user.should_not_see(marker='renewals', retries=50)
+
+
+async def test_forged_table_requests_change_nothing_and_the_address_shows_the_page_shown(
+        user: User, vendor, renewals, addresses, caplog) -> None:
+    await log_in(user, vendor.sales)
+    await user.open('/vendor/renewals')
+    renewals_table = user.find(marker='renewals')
+    for pagination in ('everything', {'page': 'x'}, {'page': [2]}, {'page': 1.5}):
+        renewals_table.trigger('request', {'pagination': pagination})
+    renewals_table.trigger('request', {'pagination': {'page': 1, 'rowsPerPage': 7, 'sortBy': ['name'],
+                                                      'descending': 'yes'}})
+    await asyncio.sleep(0.3)
+    assert shown(user) == ['Acme Widgets GmbH', 'Brit Bakeries Ltd']  # in the natural order, 25 a page
+    assert addresses == ['/vendor/renewals']  # the last, read as page 1 in the natural order
+
+    renewals_table.trigger('request', {'pagination': {'page': 10**19, 'rowsPerPage': 10, 'sortBy': 'name',
+                                                      'descending': True}})
+    await names_once(user, ['Brit Bakeries Ltd', 'Acme Widgets GmbH'])
+    assert addresses[-1] == '/vendor/renewals?sort=name&desc=1&size=10'  # the last page, the one shown: page 1
+    assert [record.getMessage() for record in caplog.records if record.levelname == 'ERROR'] == []
+
