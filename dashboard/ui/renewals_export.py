@@ -38,9 +38,16 @@ def register(db: Database) -> None:
 
 
 def export_filename(renewals_filter: RenewalsFilter, today: date) -> str:
-    """`renewals-90-days-2026-11-27.csv`, `renewals-overdue-2026-11-27.csv`."""
-    horizon = HORIZONS[renewals_filter.horizon].lower().replace(' ', '-')
-    return f'renewals-{horizon}-{today.isoformat()}.csv'
+    """What was exported and when, in letters, digits and hyphens: `renewals-90-days-2026-11-27.csv`,
+    `renewals-30-days-uk-trial-managed-agent-2026-11-27.csv`,
+    `renewals-180-days-2026-12-01-to-2026-12-31-2026-11-27.csv`, `renewals-overdue-2026-11-27.csv`. The search text and
+    the utilisation bounds are left out, to keep the name short and safe."""
+    f = renewals_filter
+    parts = ['renewals', HORIZONS[f.horizon].lower().replace(' ', '-'), f.region, f.account_type,
+             f.kind.replace('_', '-')]
+    if f.period_start and f.period_end:
+        parts += [f.period_start.isoformat(), 'to', f.period_end.isoformat()]
+    return '-'.join(part for part in [*parts, today.isoformat()] if part) + '.csv'
 
 
 def _rows(db: Database, actor: Actor, renewals_filter: RenewalsFilter, today: date) -> Iterator[str]:

@@ -2,13 +2,15 @@ import asyncio
 import csv
 import io
 from collections.abc import Callable
-from datetime import timedelta
+from datetime import date, timedelta
 
 import pytest
 from nicegui import ui
 from nicegui.testing import User
 
 from dashboard.domain import clock
+from dashboard.domain.renewals import RenewalsFilter
+from dashboard.ui.renewals_export import export_filename
 from tests.factories import make_organisation, make_pool
 from tests.ui.conftest import log_in
 
@@ -131,7 +133,7 @@ async def test_export_csv_downloads_exactly_the_filtered_rows(user: User, vendor
 
     assert response.status_code == 200
     assert response.headers['content-disposition'] == \
-        f'attachment; filename="renewals-180-days-{TODAY.isoformat()}.csv"'
+        f'attachment; filename="renewals-180-days-eu-{TODAY.isoformat()}.csv"'
     assert response.text.startswith('\ufeff')
     table_rows = list(csv.reader(io.StringIO(response.text.removeprefix('\ufeff'))))
     assert table_rows[0][:3] == ['Account name', 'Serial number', 'Account type']
@@ -221,3 +223,16 @@ async def test_forged_table_requests_change_nothing_and_the_address_shows_the_pa
     assert addresses[-1] == '/vendor/renewals?sort=name&desc=1&size=10'  # the last page, the one shown: page 1
     assert [record.getMessage() for record in caplog.records if record.levelname == 'ERROR'] == []
 
+
+def test_the_export_file_is_named_after_what_was_exported() -> None:
+    today = date(2026, 11, 27)
+
+    def name(**query: str) -> str:
+        return export_filename(RenewalsFilter.from_query(query, today=today), today)
+
+    assert name() == 'renewals-90-days-2026-11-27.csv'
+    assert name(horizon='30', region='uk') == 'renewals-30-days-uk-2026-11-27.csv'
+    assert name(horizon='overdue', type='trial', kind='managed_agent', q='Acme "Widgets"/..') == \
+        'renewals-overdue-trial-managed-agent-2026-11-27.csv'
+    assert name(horizon='180', **{'from': '2026-12-01', 'to': '2026-12-31'}) == \
+        'renewals-180-days-2026-12-01-to-2026-12-31-2026-11-27.csv'
