@@ -2,10 +2,12 @@
 
 Each dialog runs one domain action; a refusal is shown in the dialog, which stays open with what was typed."""
 
+import logging
 from collections.abc import Callable
 from datetime import date, timedelta
 
 from nicegui import run, ui
+from sqlalchemy.exc import SQLAlchemyError
 
 from ..db import Database
 from ..domain import clock
@@ -16,6 +18,7 @@ from ..domain.formatting import format_date
 from ..domain.licence_admin import MAX_NOTE, add_pool, change_pool_expiry, change_pool_total, convert_trial
 from .session import still_signed_in
 
+log = logging.getLogger(__name__)
 Work = Callable[[], str]  # runs the action on a worker thread; returns the confirmation to show
 
 
@@ -50,6 +53,10 @@ class AdminForm:
             message = await run.io_bound(work)
         except DomainError as error:
             self.error.set_text(str(error))
+            self.error.set_visibility(True)
+        except SQLAlchemyError:  # e.g. the database busy for too long: the transaction was rolled back
+            log.exception('An Admin Team change failed')
+            self.error.set_text('The change could not be saved just now and nothing was changed: please try again.')
             self.error.set_visibility(True)
         else:
             self.dialog.submit(message)

@@ -32,7 +32,9 @@ def register(db: Database) -> None:
         who = await vendor_visitor(db, request)
         if not isinstance(who, SignedIn):
             return who
-        panel = OrganisationPanel(db, who.actor, int(organisation_id) if organisation_id.isdecimal() else 0)
+        # Not a whole number of at most 18 digits (a 64-bit id): no such organisation, rather than a database error.
+        valid = organisation_id.isdecimal() and len(organisation_id) <= 18
+        panel = OrganisationPanel(db, who.actor, int(organisation_id) if valid else 0)
         try:
             await panel.load()
         except NotFound:

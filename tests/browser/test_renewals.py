@@ -37,7 +37,7 @@ def test_a_sales_rep_finds_next_months_uk_renewals_and_exports_them(open_as: Ope
     download = download_info.value
     path = download.path()
     assert path is not None, download.failure()
-    assert download.suggested_filename == f'renewals-30-days-{clock.today().isoformat()}.csv'
+    assert download.suggested_filename == f'renewals-30-days-uk-{clock.today().isoformat()}.csv'
     rows = list(csv.reader(io.StringIO(path.read_text(encoding='utf-8').removeprefix('\ufeff'))))
     today = clock.today()
     assert rows == [

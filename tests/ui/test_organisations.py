@@ -227,3 +227,9 @@ async def test_forged_table_events_change_nothing_and_the_link_shows_the_page_sh
     table.trigger('rowClick', [{}, shown_rows(user)[0], 0])
     await user.should_see('ORG-10', retries=50)
     await user.should_not_see(marker='organisations')
+
+
+async def test_an_organisation_id_too_long_for_the_database_is_simply_not_found(user: User, vendor) -> None:
+    await log_in(user, vendor.sales)
+    await user.open('/vendor/organisations/99999999999999999999')
+    await user.should_see('There is no organisation "99999999999999999999".')
