@@ -141,6 +141,14 @@ class RenewalsFilter:
     def with_changes(self, **changes: object) -> 'RenewalsFilter':
         return replace(self, **changes)
 
+    def next_month(self, today: date) -> 'RenewalsFilter':
+        """Next calendar month's renewals, the other filters kept: the shortest horizon that holds the whole month,
+        narrowed to that month."""
+        start = month_end(today) + timedelta(days=1)
+        end = month_end(start)
+        horizon = next(h for h in HORIZONS if h != OVERDUE and today + timedelta(days=int(h)) >= end)
+        return replace(self, horizon=horizon, period_start=start, period_end=end, page=1)
+
 
 def _period_fits(horizon: str, start: date, end: date, today: date) -> bool:
     """The period (a bar of the chart) must be in order and overlap the horizon."""

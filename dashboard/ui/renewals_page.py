@@ -9,6 +9,7 @@ from fastapi.responses import RedirectResponse
 from nicegui import run, ui
 
 from ..db import Database
+from ..domain import clock
 from ..domain.actor import Actor
 from ..domain.models import LicenceKind, Region
 from ..domain.renewals import (
@@ -86,6 +87,9 @@ class RenewalsView:
                 ui.label('Expiring').classes('text-sm text-grey-8')
                 self.horizon = ui.toggle(HORIZONS, value=f.horizon, on_change=self._filters_changed) \
                     .props('no-caps unelevated toggle-color=primary color=grey-2 text-color=grey-9').mark('horizon')
+                ui.button('Next month', icon='event', on_click=self._next_month) \
+                    .props('flat no-caps color=primary').mark('next-month') \
+                    .tooltip('Renewals in the next calendar month')
                 ui.space()
                 ui.button('Clear filters', icon='filter_alt_off', on_click=self._clear).props('flat no-caps')
                 ui.button('Export CSV', icon='download', on_click=self._export).props('outline no-caps') \
@@ -227,6 +231,15 @@ class RenewalsView:
 
     async def _period_chosen(self, start: date, end: date) -> None:
         self.filter = self.filter.with_changes(period_start=start, period_end=end, page=1)
+        await self._apply()
+
+    async def _next_month(self) -> None:
+        self.filter = self.filter.next_month(clock.today())
+        self.quiet = True  # the horizon shown follows the filter; it is not a change of its own
+        try:
+            self.horizon.set_value(self.filter.horizon)
+        finally:
+            self.quiet = False
         await self._apply()
 
     async def _period_removed(self) -> None:

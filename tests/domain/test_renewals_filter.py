@@ -134,3 +134,15 @@ def test_to_query_leaves_out_defaults_and_writes_the_rest() -> None:
 ])
 def test_a_period_is_named_as_people_say_it(start: date, end: date, label: str) -> None:
     assert period_label(start, end) == label
+
+
+@pytest.mark.parametrize(('today', 'horizon', 'start', 'end'), [
+    (date(2026, 11, 27), '60', date(2026, 12, 1), date(2026, 12, 31)),  # 34 days to the month's end
+    (date(2026, 12, 1), '90', date(2027, 1, 1), date(2027, 1, 31)),  # 61 days: past the 60-day horizon
+    (date(2027, 1, 31), '30', date(2027, 2, 1), date(2027, 2, 28)),
+    (date(2027, 12, 15), '60', date(2028, 1, 1), date(2028, 1, 31)),
+])
+def test_next_month_is_the_next_calendar_month_in_the_shortest_horizon_that_holds_it(today, horizon, start, end):
+    narrowed = RenewalsFilter(horizon='overdue', region='uk', page=4).next_month(today)
+    assert narrowed == RenewalsFilter(horizon=horizon, region='uk', period_start=start, period_end=end)
+    assert RenewalsFilter.from_query(narrowed.to_query(), today=today) == narrowed

@@ -236,3 +236,19 @@ def test_the_export_file_is_named_after_what_was_exported() -> None:
         'renewals-overdue-trial-managed-agent-2026-11-27.csv'
     assert name(horizon='180', **{'from': '2026-12-01', 'to': '2026-12-31'}) == \
         'renewals-180-days-2026-12-01-to-2026-12-31-2026-11-27.csv'
+
+
+async def test_next_month_lists_the_next_calendar_months_renewals(user: User, vendor, session, addresses) -> None:
+    start = RenewalsFilter().next_month(TODAY).period_start
+    assert start is not None
+    inside = make_organisation(session, name='Inside Ltd')
+    make_pool(session, inside, expiry_date=start + timedelta(days=3))
+    before = make_organisation(session, name='Before Ltd')
+    make_pool(session, before, expiry_date=start - timedelta(days=1))
+    await log_in(user, vendor.sales)
+    await user.open('/vendor/renewals')
+    await names_once(user, ['Before Ltd', 'Inside Ltd'])
+    user.find(marker='next-month').click()
+    await names_once(user, ['Inside Ltd'])
+    await user.should_see(f'{start:%B %Y}')
+    assert f'from={start.isoformat()}' in addresses[-1]
