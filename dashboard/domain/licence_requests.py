@@ -8,6 +8,7 @@ from .accounts import require_current
 from .actor import Actor
 from .audit import record_audit
 from .billing import get_organisation
+from .emails import render_email
 from .errors import InvalidInput, NotFound
 from .models import LicenceKind, LicenceRequest
 from .outbox import queue_email
@@ -37,14 +38,11 @@ def request_licences(*, session: Session, actor: Actor, organisation_id: int, ki
     what = 'Purchase' if purchase else 'More licences'
     record_audit(session=session, actor=actor, organisation_id=organisation_id, action='licences_requested',
                  details=f'{what}: {quantity} {kind_label}')
-    queue_email(
-        session=session, to=get_settings().vendor_sales_email, organisation_id=organisation_id,
-        subject=f'{what} requested: {quantity:,} {kind_label} licences for {organisation.name} '
-                f'({organisation.serial_number})',
-        body_text=(f'{actor.name} <{actor.email}> of {organisation.name}, serial number '
-                   f'{organisation.serial_number}, asks for {quantity:,} {kind_label} licences.\n\n'
-                   f'Message:\n{message or "(none)"}\n'),
-    )
+    email = render_email('licences_requested', what=what, quantity=quantity, kind_label=kind_label,
+                         account=organisation.name, serial=organisation.serial_number, requester=actor.name,
+                         requester_email=actor.email, message=message)
+    queue_email(session=session, to=get_settings().vendor_sales_email, organisation_id=organisation_id,
+                subject=email.subject, body_text=email.body_text, body_html=email.body_html, kind='licences_requested')
     session.commit()
     return request
 

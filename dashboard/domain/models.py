@@ -274,7 +274,10 @@ class OutboxEmail(SQLModel, table=True):
     """Every email is stored here in the transaction that caused it, and delivered from here."""
 
     __tablename__ = 'outbox_email'
-    __table_args__ = (Index('ix_outbox_email_status_due', 'status', 'next_attempt_at'),)
+    __table_args__ = (
+        Index('ix_outbox_email_status_due', 'status', 'next_attempt_at'),
+        UniqueConstraint('dedupe_key', name='uq_outbox_email_dedupe_key'),
+    )
 
     id: int | None = Field(default=None, primary_key=True)
     created_at: datetime = Field(default_factory=utc_now)
@@ -288,3 +291,9 @@ class OutboxEmail(SQLModel, table=True):
     next_attempt_at: datetime = Field(default_factory=utc_now)
     last_error: str | None = Field(default=None, max_length=2000)
     sent_at: datetime | None = None
+    kind: str = Field(default='other', max_length=64, sa_column_kwargs={'server_default': 'other'},
+                      description='what the email is: deletion_requested, renewal_reminder, ...')
+    dedupe_key: str | None = Field(default=None, max_length=200,
+                                   description='ids only, no personal data: a job queues an email with a key once')
+    claimed_until: datetime | None = Field(default=None, description='a worker sends it until then; after, another may')
+    claimed_by: str | None = Field(default=None, max_length=100)

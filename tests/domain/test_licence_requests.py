@@ -165,3 +165,14 @@ def test_only_the_admin_team_marks_requests_handled(session, role):
         mark_licence_request_handled(session=session, actor=who, request_id=request.id)
     session.refresh(request)
     assert request.status == 'open'
+
+
+def test_the_sales_email_has_an_html_body_that_escapes_what_the_customer_typed(session, organisation, admin):
+    request_licences(session=session, actor=actor(admin), organisation_id=organisation.id, kind='on_demand',
+                     quantity=1200, message='<b>urgent</b> & soon')
+    email = session.exec(select(OutboxEmail)).one()
+    assert email.kind == 'licences_requested'
+    assert 'Acme Remote Ltd' in email.body_html and 'NS-7781-QX' in email.body_html
+    assert '1,200 On-demand' in email.body_html
+    assert '&lt;b&gt;urgent&lt;/b&gt; &amp; soon' in email.body_html and '<b>urgent</b>' not in email.body_html
+    assert '<b>urgent</b> & soon' in email.body_text  # plain text stays as typed

@@ -56,3 +56,29 @@ def test_an_audit_entry_names_the_actor(db, session: Session) -> None:
     assert (entry.organisation_id, entry.actor_id, entry.actor_name, entry.action, entry.details) == (
         organisation.id, admin.id, 'Abe Admin', 'main_contact_changed', 'none → Abe Admin')
     assert entry.occurred_at is not None
+
+
+def test_an_email_with_a_dedupe_key_is_queued_once_however_often_it_is_asked_for(db, session: Session) -> None:
+    key = 'reminder:pool=7:expiry=2027-03-31:stage=30'
+    assert queue_email(session=session, to='a@example.com', subject='First', body_text='T', kind='renewal_reminder',
+                       dedupe_key=key)
+    session.commit()
+    with db.session() as other:  # another process, later: the key is taken
+        assert not queue_email(session=other, to='a@example.com', subject='Again', body_text='T', dedupe_key=key)
+        assert queue_email(session=other, to='a@example.com', subject='Next stage', body_text='T',
+                           dedupe_key=key.replace('stage=30', 'stage=7'))
+        other.commit()
+    with db.session() as fresh:
+        emails = fresh.exec(select(OutboxEmail).order_by(OutboxEmail.id)).all()
+    assert [(e.subject, e.kind, e.status, e.attempts) for e in emails] == [
+        ('First', 'renewal_reminder', 'pending', 0), ('Next stage', 'other', 'pending', 0)]
+    assert emails[0].next_attempt_at is not None and emails[0].created_at is not None
+
+
+def test_a_keyed_email_of_a_rolled_back_transaction_leaves_its_key_free(db, session: Session) -> None:
+    queue_email(session=session, to='a@example.com', subject='S', body_text='T', dedupe_key='k')
+    session.rollback()
+    assert queue_email(session=session, to='a@example.com', subject='S', body_text='T', dedupe_key='k')
+    session.commit()
+    with db.session() as fresh:
+        assert len(fresh.exec(select(OutboxEmail)).all()) == 1
