@@ -195,6 +195,11 @@ class RenewalsView:
     def _describe(self, count: int) -> None:
         f = self.filter
         where = 'overdue' if f.horizon == 'overdue' else f'expiring in the next {HORIZONS[f.horizon].lower()}'
+        if f.period_start and f.period_end:  # the chosen period says more than the horizon around it
+            label = period_label(f.period_start, f.period_end)
+            when = f'in the {label[0].lower()}{label[1:]}' if label.startswith('Week') else \
+                f'in {label}' if ' – ' not in label else label
+            where = f'{"overdue" if f.horizon == "overdue" else "expiring"} {when}'
         self.summary.text = f'{count:,} licence pool{"s" if count != 1 else ""} {where}'
         self.period_chip.visible = f.has_period
         if f.period_start and f.period_end:

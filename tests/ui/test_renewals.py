@@ -250,5 +250,5 @@ async def test_next_month_lists_the_next_calendar_months_renewals(user: User, ve
     await names_once(user, ['Before Ltd', 'Inside Ltd'])
     user.find(marker='next-month').click()
     await names_once(user, ['Inside Ltd'])
-    await user.should_see(f'{start:%B %Y}')
+    await user.should_see(f'1 licence pool expiring in {start:%B %Y}')
     assert f'from={start.isoformat()}' in addresses[-1]
