@@ -80,7 +80,7 @@ def queue_renewal_reminders(*, session: Session, now: datetime, stages: Sequence
             continue
         days_left = (expiry - today).days
         email = render_email('renewal_reminder', account=name, serial=serial, kind_label=LicenceKind(kind).label,
-                             total=total, in_use=in_use, available=total - in_use, expiry=format_date(expiry),
+                             total=total, in_use=in_use, expiry=format_date(expiry),
                              days_left=days_left, when=expires_when(days_left), sales_email=sales)
         queued += queue_email(session=session, to=recipients[account_id], subject=email.subject,
                               body_text=email.body_text, body_html=email.body_html, organisation_id=account_id,
@@ -111,8 +111,9 @@ def expires_when(days_left: int) -> str:
 def queue_sales_digest(*, session: Session, now: datetime, weekday: int = 0) -> int:
     """Once per ISO week, on `weekday` (0 is Monday) or the first run after it in that week: one email to the vendor's
     sales address with the renewals of the next 30 days (today and the 30 days after it, as the Renewals page's
-    30-day horizon): counts by licence type and region, and the pools soonest first, at most 200 of them. A week
-    without renewals gets an 'all quiet' digest, so that sales can tell a quiet week from a job that did not run.
+    30-day horizon; cancelled accounts, and those whose deletion has started, left out): counts by licence type and
+    region, and the pools soonest first, at most 200 of them. A week without renewals gets an 'all quiet' digest, so
+    that sales can tell a quiet week from a job that did not run.
     Returns 1 if it queued the digest, else 0."""
     if not 0 <= weekday <= 6:
         raise ValueError('weekday must be 0 (Monday) to 6 (Sunday).')
