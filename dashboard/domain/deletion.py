@@ -1,9 +1,11 @@
-"""Requesting (and withdrawing) the deletion of an organisation's account, as the seed's Billing page promises."""
+"""Requesting, withdrawing and bringing forward the deletion of an organisation's account, as the seed's Billing page
+promises. What happens on and after the effective date is in `deletion_lifecycle` and `purge`."""
 
 from datetime import date
 
+from sqlalchemy import update
 from sqlalchemy.exc import IntegrityError
-from sqlmodel import Session
+from sqlmodel import Session, col
 
 from ..config import get_settings
 from . import clock
@@ -11,12 +13,12 @@ from .accounts import require_current
 from .actor import Actor
 from .audit import record_audit
 from .billing import get_organisation, open_deletion_request
+from .deletion_notices import PURGE_DAYS, contact_addresses, queue_notice
 from .errors import InvalidInput, NotFound
 from .formatting import format_date
 from .models import DeletionRequest, DeletionStatus
-from .outbox import queue_email
 
-PURGE_DAYS = 30
+__all__ = ['PURGE_DAYS', 'bring_deletion_forward', 'effective_date_for', 'request_deletion', 'withdraw_deletion']
 
 
 def effective_date_for(subscription_end: date, today: date) -> date:
@@ -26,7 +28,8 @@ def effective_date_for(subscription_end: date, today: date) -> date:
 
 def request_deletion(*, session: Session, actor: Actor, organisation_id: int, today: date | None = None
                      ) -> DeletionRequest:
-    """Records the request and queues the vendor's email; a second request while one is open returns the first."""
+    """Records the request, emails vendor support and notifies the organisation's contacts, in one transaction; a
+    second request while one is open returns the first."""
     actor.require_billing_permission(organisation_id)
     require_current(session=session, actor=actor)
     today = today or clock.today()
@@ -38,18 +41,8 @@ def request_deletion(*, session: Session, actor: Actor, organisation_id: int, to
                               requested_by_name=actor.name, status=DeletionStatus.PENDING,
                               effective_date=effective_date_for(organisation.subscription_end, today))
     session.add(request)
-    record_audit(session=session, actor=actor, organisation_id=organisation_id, action='deletion_requested',
-                 details=f'effective {request.effective_date.isoformat()}')
-    queue_email(
-        session=session, to=get_settings().vendor_support_email, organisation_id=organisation_id,
-        subject=f'Account deletion requested: {organisation.name} ({organisation.serial_number})',
-        body_text=(f'{actor.name} <{actor.email}> has requested the deletion of the account '
-                   f'{organisation.name}, serial number {organisation.serial_number}.\n\n'
-                   f'The cancellation takes effect at the end of the current subscription period: '
-                   f'{format_date(request.effective_date)}.\n'),
-    )
     try:
-        session.commit()
+        session.flush()  # the request's id keys its emails
     except IntegrityError:
         # Another tab or a double click committed first: the database allows one open request, so use that one.
         session.rollback()
@@ -57,30 +50,110 @@ def request_deletion(*, session: Session, actor: Actor, organisation_id: int, to
         if concurrent is None:
             raise
         return concurrent
+    record_audit(session=session, actor=actor, organisation_id=organisation_id, action='deletion_requested',
+                 details=f'effective {request.effective_date.isoformat()}')
+    queue_notice(session=session, organisation=organisation, request=request, step='requested_support',
+                 to=get_settings().vendor_support_email, requester_email=actor.email)
+    queue_notice(session=session, organisation=organisation, request=request, step='requested',
+                 to=contact_addresses(session=session, organisation=organisation, request=request),
+                 effective_today=request.effective_date <= today)
+    session.commit()
     return request
 
 
 def withdraw_deletion(*, session: Session, actor: Actor, organisation_id: int) -> DeletionRequest:
+    """Stops a pending request before the cancellation starts; vendor support and the contacts are told."""
     actor.require_billing_permission(organisation_id)
-    require_current(session=session, actor=actor)
     organisation = get_organisation(session=session, organisation_id=organisation_id)
+    session.refresh(organisation)  # cancelled by a job since this session read it?
+    if organisation.cancelled_at is not None:
+        raise InvalidInput(f'The account was cancelled on {format_date(organisation.cancelled_at.date())}: the '
+                           f'deletion can no longer be withdrawn.')
+    require_current(session=session, actor=actor)
     request = open_deletion_request(session=session, organisation_id=organisation_id)
     if request is None:
         raise NotFound('There is no pending deletion request to withdraw.')
     if request.status != DeletionStatus.PENDING:
-        raise InvalidInput('The cancellation is already in progress and can no longer be withdrawn here; '
-                           'contact support.')
-    request.status = DeletionStatus.WITHDRAWN
-    request.withdrawn_at = clock.now()
-    request.withdrawn_by_name = actor.name
-    session.add(request)
+        raise _too_late(request)
+    # Only if still pending when written: the job that starts the cancellation may have got there first.
+    now = clock.now()
+    withdrawn = session.execute(
+        update(DeletionRequest)
+        .where(col(DeletionRequest.id) == request.id, col(DeletionRequest.status) == DeletionStatus.PENDING)
+        .values(status=DeletionStatus.WITHDRAWN, withdrawn_at=now, withdrawn_by_name=actor.name)
+        .execution_options(synchronize_session=False)).rowcount
+    if withdrawn != 1:
+        session.rollback()
+        session.refresh(request)
+        raise _too_late(request)
+    session.refresh(request)
     record_audit(session=session, actor=actor, organisation_id=organisation_id, action='deletion_withdrawn',
                  details=f'request {request.id}')
-    queue_email(
-        session=session, to=get_settings().vendor_support_email, organisation_id=organisation_id,
-        subject=f'Account deletion withdrawn: {organisation.name} ({organisation.serial_number})',
-        body_text=(f'{actor.name} <{actor.email}> has withdrawn the request to delete the account '
-                   f'{organisation.name}, serial number {organisation.serial_number}.\n'),
-    )
+    who = {'withdrawer': actor.name, 'withdrawer_email': actor.email}
+    queue_notice(session=session, organisation=organisation, request=request, step='withdrawn_support',
+                 to=get_settings().vendor_support_email, **who)
+    queue_notice(session=session, organisation=organisation, request=request, step='withdrawn',
+                 to=contact_addresses(session=session, organisation=organisation, request=request), **who)
     session.commit()
     return request
+
+
+def _too_late(request: DeletionRequest) -> InvalidInput:
+    if request.status == DeletionStatus.COMPLETED:
+        return InvalidInput(f'The cancellation was completed on {format_date(request.completed_at)} and can no '
+                            f'longer be withdrawn.')
+    if request.status == DeletionStatus.WITHDRAWN:
+        return InvalidInput('This deletion request has already been withdrawn.')
+    return InvalidInput('The cancellation is already in progress and can no longer be withdrawn here; '
+                        'contact support.')
+
+
+def bring_deletion_forward(*, session: Session, actor: Actor, organisation_id: int, effective_date: date | str,
+                           today: date | None = None) -> DeletionRequest:
+    """The seed's "completed sooner": the Admin Team moves a pending request's effective date to an earlier day, from
+    today on; the contacts are told the new date."""
+    actor.require_admin_team()
+    require_current(session=session, actor=actor)
+    today = today or clock.today()
+    new_date = _day(effective_date)
+    organisation = get_organisation(session=session, organisation_id=organisation_id)
+    request = open_deletion_request(session=session, organisation_id=organisation_id)
+    if request is None:
+        raise NotFound('This organisation has no pending deletion request.')
+    if request.status != DeletionStatus.PENDING:
+        raise InvalidInput('The cancellation has already started: its date can no longer be changed.')
+    previous = request.effective_date
+    if new_date < today:
+        raise InvalidInput(f'The new effective date cannot be in the past: choose {format_date(today)} or later.')
+    if new_date >= previous:
+        raise InvalidInput(f'The new effective date must be before the current one, {format_date(previous)}: it '
+                           f'can only be brought forward.')
+    moved = session.execute(
+        update(DeletionRequest)
+        .where(col(DeletionRequest.id) == request.id, col(DeletionRequest.status) == DeletionStatus.PENDING,
+               col(DeletionRequest.effective_date) == previous)
+        .values(effective_date=new_date).execution_options(synchronize_session=False)).rowcount
+    if moved != 1:
+        session.rollback()
+        raise InvalidInput('The request changed meanwhile (started, withdrawn or moved): reload and try again.')
+    session.refresh(request)
+    record_audit(session=session, actor=actor, organisation_id=organisation_id, action='deletion_brought_forward',
+                 details=f'effective {previous.isoformat()} → {new_date.isoformat()}')
+    queue_notice(session=session, organisation=organisation, request=request, step=f'rescheduled:{new_date}',
+                 template='rescheduled', previous_effective=format_date(previous),
+                 to=contact_addresses(session=session, organisation=organisation, request=request))
+    session.commit()
+    return request
+
+
+def _day(value: date | str) -> date:
+    if isinstance(value, date):
+        return value
+    try:
+        return date.fromisoformat(value.strip()) if isinstance(value, str) and value.strip() else _no_date()
+    except ValueError:
+        raise InvalidInput(f'"{value}" is not a date: use the form 2027-03-05.') from None
+
+
+def _no_date() -> date:
+    raise InvalidInput('Enter the new effective date.')

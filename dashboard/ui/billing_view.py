@@ -3,13 +3,15 @@
 import asyncio
 from urllib.parse import urlencode
 
-from nicegui import ui
+from nicegui import app, run, ui
 
 from ..db import Database
+from ..domain.accounts import active_user
 from ..domain.actor import Actor
 from .licence_details import licence_details
 from .licence_history import LicenceHistoryTab, licence_history
 from .live import follow_changes
+from .session import USER_KEY
 
 DETAILS, HISTORY = 'details', 'history'
 
@@ -57,11 +59,27 @@ async def billing_view(db: Database, actor: Actor, organisation_id: int, *, quer
             pass
 
     async def on_change(_organisations: set[int]) -> None:
-        """Someone changed this organisation (the Admin Team, another tab): show it without a reload."""
+        """Someone changed this organisation (the Admin Team, another tab, a job): show it without a reload. If the
+        change ended this viewer's access (the organisation was cancelled), the page ends too."""
+        if not await still_allowed():
+            ui.navigate.to('/login')
+            return
         await details.reload()
         built = history_built[0] if history_built else None
         if built is not None and built.done() and not built.cancelled() and built.exception() is None:
             await built.result().reload()
+
+    browser = app.storage.user  # read now: a change arrives outside the page's request
+
+    async def still_allowed() -> bool:
+        """Still signed in here as `actor`, and still allowed in (not deactivated, organisation not cancelled)."""
+        if browser.get(USER_KEY) != actor.user_id:
+            return False
+
+        def check() -> bool:
+            with db.session() as session:
+                return active_user(session=session, user_id=actor.user_id) is not None
+        return await run.io_bound(check)
 
     follow_changes(db, on_change, organisation_id=organisation_id)
     if selected == HISTORY:

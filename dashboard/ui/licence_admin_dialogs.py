@@ -13,6 +13,7 @@ from ..db import Database
 from ..domain import clock
 from ..domain.actor import Actor
 from ..domain.billing import BillingView, PoolView
+from ..domain.deletion import bring_deletion_forward
 from ..domain.errors import DomainError
 from ..domain.formatting import format_date
 from ..domain.licence_admin import MAX_NOTE, add_pool, change_pool_expiry, change_pool_total, convert_trial
@@ -159,6 +160,32 @@ async def convert(db: Database, actor: Actor, view: BillingView) -> str | None:
                 convert_trial(session=session, actor=actor, organisation_id=view.organisation_id,
                               subscription_end=day, extend_pools=bool(move), note=text)
             return f'{view.name} is now a paid account until {format_date(_day(day))}.'
+        return work
+    form.prepare = prepare
+    return await form.open()
+
+
+async def bring_forward(db: Database, actor: Actor, organisation_id: int, effective_date: date) -> str | None:
+    """The seed's "completed sooner": an earlier effective date, from today on; the contacts are told."""
+    today = clock.today()
+    form = AdminForm(actor, 'Bring the cancellation forward', 'Bring forward')
+    with form.body:
+        ui.label(f'The cancellation now takes effect on {format_date(effective_date)}. Choose an earlier day, from '
+                 f'today on: the jobs start it on that day, and the organisation\'s contacts are emailed the new '
+                 f'date.').classes('text-grey-8')
+        new_date = ui.input('New effective date', value=today.isoformat()) \
+            .props(f'type=date outlined stack-label autofocus min={today.isoformat()} '
+                   f'max={(effective_date - timedelta(days=1)).isoformat()}').classes('w-full').mark('effective-date')
+
+    def prepare() -> Work:
+        value = new_date.value
+
+        def work() -> str:
+            with db.session() as session:
+                request = bring_deletion_forward(session=session, actor=actor, organisation_id=organisation_id,
+                                                 effective_date=value)
+            return f'The cancellation now takes effect on {format_date(request.effective_date)}; the contacts ' \
+                   f'are notified.'
         return work
     form.prepare = prepare
     return await form.open()

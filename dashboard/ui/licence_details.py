@@ -3,14 +3,16 @@
 from nicegui import events, run, ui
 
 from ..db import Database
-from ..domain import billing
+from ..domain import billing, clock
 from ..domain.actor import Actor
 from ..domain.billing import BillingView, PoolView
 from ..domain.deletion import withdraw_deletion
+from ..domain.deletion_progress import DeletionProgress, deletion_progress
 from ..domain.errors import DomainError
-from ..domain.formatting import format_date, format_timestamp
+from ..domain.formatting import format_date
 from ..domain.models import DeletionStatus, LicenceKind
 from .deletion_dialog import confirm_deletion
+from .deletion_timeline import deletion_timeline
 from .licence_request_dialog import open_licence_request_dialog
 
 
@@ -28,6 +30,7 @@ class LicenceDetails:
         self.actor = actor
         self.organisation_id = organisation_id
         self.view: BillingView | None = None
+        self.deletion: DeletionProgress | None = None
         # Dialogs live outside the refreshed cards: a live refresh while one is open must not take it away.
         self.dialog_host: ui.element | None = None
 
@@ -36,11 +39,12 @@ class LicenceDetails:
         return self.actor.may_act_on_billing(self.organisation_id)
 
     async def load(self) -> None:
-        self.view = await run.io_bound(self._read)
+        self.view, self.deletion = await run.io_bound(self._read)
 
-    def _read(self) -> BillingView:
+    def _read(self) -> tuple[BillingView, DeletionProgress | None]:
         with self.db.session() as session:
-            return billing.billing_view(session=session, actor=self.actor, organisation_id=self.organisation_id)
+            return (billing.billing_view(session=session, actor=self.actor, organisation_id=self.organisation_id),
+                    deletion_progress(session=session, actor=self.actor, organisation_id=self.organisation_id))
 
     async def reload(self) -> None:
         await self.load()
@@ -62,22 +66,28 @@ class LicenceDetails:
                 ui.badge(view.account_type, color=_ACCOUNT_TYPE_COLOURS[view.account_type]).classes('text-sm')
             _field('Data residency region', view.region_label)
             ui.space()
-            request = view.deletion
-            if request is not None:
-                with ui.column().classes('w-full gap-1 p-3 rounded bg-red-1 text-red-10').props('role=status'):
-                    if request.status == DeletionStatus.PENDING:
-                        ui.label('Deletion requested').classes('font-semibold')
-                    else:
-                        ui.label('Cancellation in progress').classes('font-semibold')
-                    ui.label(f'Requested by {request.requested_by_name} on {format_timestamp(request.requested_at)}.')
-                    ui.label(f'The cancellation takes effect on {format_date(request.effective_date)}.')
-                if self.may_act and request.status == DeletionStatus.PENDING:
-                    ui.button('Withdraw request', icon='undo', on_click=self._withdraw) \
-                        .props('outline color=primary no-caps').classes('w-full')
+            progress = self.deletion
+            if progress is not None:
+                self._deletion(progress)
             elif self.may_act:
                 # A rare, destructive action: present, but quieter than the card's content.
                 ui.button('Request deletion of this account', on_click=self._request_deletion) \
                     .props('outline dense color=negative no-caps').classes('w-full text-sm py-1')
+
+    def _deletion(self, progress: DeletionProgress) -> None:
+        """Where the request stands, and while it is pending the way to withdraw it."""
+        heading = {DeletionStatus.PENDING: 'Deletion requested', DeletionStatus.IN_PROGRESS: 'Cancellation in progress',
+                   DeletionStatus.COMPLETED: 'Account cancelled'}.get(progress.status, 'Deletion requested')
+        with ui.column().classes('w-full gap-1 p-3 rounded bg-red-1 text-red-10').props('role=status'):
+            ui.label(heading).classes('font-semibold')
+            if progress.status == DeletionStatus.COMPLETED:
+                ui.label('Every user of this account has lost access.')
+            else:
+                ui.label(f'The cancellation takes effect on {format_date(progress.effective_date)}.')
+        deletion_timeline(progress, today=clock.today())
+        if self.may_act and progress.status == DeletionStatus.PENDING:
+            ui.button('Withdraw request', icon='undo', on_click=self._withdraw) \
+                .props('outline color=primary no-caps').classes('w-full')
 
     def _licence_card(self, view: BillingView) -> ui.card:
         with titled_card('Licence information', 'key') as card:

@@ -9,7 +9,7 @@ from fastapi.responses import RedirectResponse
 from nicegui import run, ui
 
 from ..db import Database
-from ..domain import billing
+from ..domain import billing, clock
 from ..domain.actor import Actor
 from ..domain.billing import BillingView
 from ..domain.errors import DomainError, NotFound
@@ -147,6 +147,11 @@ class OrganisationPanel:
                     ui.label(state).classes('font-semibold')
                     ui.label(f'By {request.requested_by_name} on {format_timestamp(request.requested_at)}; takes '
                              f'effect on {format_date(request.effective_date)}.')
+                if self.actor.is_admin_team and request.status == DeletionStatus.PENDING \
+                        and request.effective_date > clock.today():
+                    self._action('Bring forward', 'fast_forward',
+                                 partial(dialogs.bring_forward, self.db, self.actor, self.organisation_id,
+                                         request.effective_date)).mark('bring-forward')
             if not pending.licence_requests:
                 ui.label('No open licence requests.').classes('text-grey-7')
             for licence_request in pending.licence_requests:

@@ -46,8 +46,9 @@ def test_a_request_is_stored_emailed_and_audited(db, session: Session, organisat
     requests, emails, audit = rows(db)
     assert [(r.id, r.organisation_id, r.status, r.effective_date, r.requested_by_name, r.requested_by_id)
             for r in requests] == [(request.id, organisation.id, 'pending', date(2027, 3, 5), 'Abe Admin', admin.id)]
-    [email] = emails
+    email, notice = emails
     assert email.to_address == get_settings().vendor_support_email
+    assert (notice.to_address, notice.kind) == ('abe@acme.example', 'deletion_requested')
     assert email.organisation_id == organisation.id
     assert email.status == 'pending'
     assert 'Acme Remote Ltd' in email.subject and 'NS-7781-QX' in email.subject
@@ -58,13 +59,19 @@ def test_a_request_is_stored_emailed_and_audited(db, session: Session, organisat
         ('deletion_requested', 'Abe Admin', organisation.id)]
 
 
-def test_request_email_and_audit_are_one_commit(session: Session, organisation: Organisation, admin: User) -> None:
-    committed: list[set[str]] = []
-    event.listen(session, 'before_commit', lambda s: committed.append({type(o).__name__ for o in s.new}))
+def test_request_emails_and_audit_are_one_commit(db, session: Session, organisation: Organisation,
+                                                 admin: User) -> None:
+    seen_at_commit: list[tuple[int, int, int]] = []
+
+    def count_in_transaction(s: Session) -> None:
+        s.flush()
+        seen_at_commit.append(tuple(len(s.exec(select(table)).all())
+                                    for table in (DeletionRequest, OutboxEmail, AuditEntry)))
+    event.listen(session, 'before_commit', count_in_transaction)
 
     request_deletion(session=session, actor=actor(admin), organisation_id=organisation.id, today=TODAY)
 
-    assert committed == [{'DeletionRequest', 'OutboxEmail', 'AuditEntry'}]
+    assert seen_at_commit == [(1, 2, 1)], 'one commit holds the request, both emails and the audit entry'
 
 
 @pytest.mark.parametrize(('subscription_end', 'effective_date'), [
@@ -93,7 +100,7 @@ def test_asking_twice_gives_the_same_request_and_one_email(db, session: Session,
 
     assert first.id == second.id == third.id
     requests, emails, audit = rows(db)
-    assert (len(requests), len(emails), len(audit)) == (1, 1, 1)
+    assert (len(requests), len(emails), len(audit)) == (1, 2, 1)
 
 
 def test_an_in_progress_request_is_returned_not_duplicated(db, session: Session, organisation: Organisation,
@@ -151,7 +158,7 @@ def test_two_simultaneous_requests_make_one_request_and_one_email(db, organisati
     requests, emails, audit = rows(db)
     assert len(requests) == 1
     assert results == [requests[0].id, requests[0].id]
-    assert len(emails) == 1 and len(audit) == 1
+    assert len(emails) == 2 and len(audit) == 1
 
 
 def test_the_database_refuses_a_second_open_request(session: Session, organisation: Organisation) -> None:
@@ -173,10 +180,11 @@ def test_withdraw(db, session: Session, organisation: Organisation, admin: User)
     [stored] = requests
     assert (stored.status, stored.withdrawn_by_name) == ('withdrawn', 'Abe Admin')
     assert stored.withdrawn_at is not None
-    assert len(emails) == 2
-    assert emails[1].to_address == get_settings().vendor_support_email
-    assert 'withdrawn' in emails[1].subject
-    assert 'Acme Remote Ltd' in emails[1].body_text and 'NS-7781-QX' in emails[1].body_text
+    assert len(emails) == 4
+    assert emails[2].to_address == get_settings().vendor_support_email
+    assert 'withdrawn' in emails[2].subject
+    assert 'Acme Remote Ltd' in emails[2].body_text and 'NS-7781-QX' in emails[2].body_text
+    assert (emails[3].to_address, emails[3].kind) == ('abe@acme.example', 'deletion_withdrawn')
     assert [a.action for a in audit] == ['deletion_requested', 'deletion_withdrawn']
 
 
@@ -190,7 +198,7 @@ def test_after_withdrawing_a_new_request_can_be_made(db, session: Session, organ
     assert second.id != first.id
     requests, emails, _ = rows(db)
     assert [(r.id, r.status) for r in requests] == [(first.id, 'withdrawn'), (second.id, 'pending')]
-    assert len(emails) == 3
+    assert len(emails) == 6
 
 
 @pytest.mark.parametrize('earlier', [[], ['withdrawn'], ['completed']])

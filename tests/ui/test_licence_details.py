@@ -70,9 +70,10 @@ async def test_requesting_deletion_states_the_consequences_then_shows_the_pendin
     await user.should_not_see('Request deletion of this account')
     with db.session() as session:
         assert len(session.exec(select(DeletionRequest)).all()) == 1
-        email = session.exec(select(OutboxEmail)).one()
-        assert email.to_address == 'support@netsupportsoftware.com'
-        assert 'ACME-0001' in email.subject
+        support, contacts = session.exec(select(OutboxEmail).order_by(OutboxEmail.id)).all()
+        assert support.to_address == 'support@netsupportsoftware.com'
+        assert 'ACME-0001' in support.subject
+        assert contacts.to_address == 'global_admin@acme.example, billing_admin@acme.example'
 
     user.find('Withdraw request').click()
     await user.should_see('Your deletion request has been withdrawn.', retries=50)
