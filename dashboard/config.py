@@ -3,8 +3,10 @@
 import secrets
 from functools import lru_cache
 from pathlib import Path
+from typing import Annotated
 
-from pydantic_settings import BaseSettings, SettingsConfigDict
+from pydantic import Field, field_validator
+from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
 
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
 DATA_DIR = PROJECT_ROOT / 'data'
@@ -19,6 +21,38 @@ class Settings(BaseSettings):
     vendor_support_email: str = 'support@netsupportsoftware.com'
     vendor_sales_email: str = 'sales@netsupportsoftware.com'
     data_dir: Path = DATA_DIR
+
+    # Mail: with no SMTP host, nothing is sent and every email stays readable on the Outbox page.
+    smtp_host: str = ''
+    smtp_port: int = Field(default=587, ge=1, le=65535)
+    smtp_username: str = ''
+    smtp_password: str = ''
+    smtp_starttls: bool = True
+    smtp_timeout: float = Field(default=30, gt=0, description='seconds one SMTP operation may take')
+    mail_from: str = '247connect <no-reply@247connect.example>'
+    outbox_max_attempts: int = Field(default=10, ge=1, description='then an email is marked failed')
+
+    # Jobs: delivery, reminders and the deletion lifecycle; `serve` runs them itself unless switched off (cron).
+    jobs_enabled: bool = True
+    jobs_interval_seconds: float = Field(default=10, gt=0)
+    renewal_reminder_days: Annotated[list[int], NoDecode] = [90, 30, 7, 0]
+    sales_digest_weekday: int = Field(default=0, ge=0, le=6, description='0 = Monday')
+
+    @field_validator('renewal_reminder_days', mode='before')
+    @classmethod
+    def _days_list(cls, value: object) -> object:
+        """`90,30,7,0` or `[90, 30, 7, 0]` in the environment; whole days before expiry, 0 = the day itself."""
+        if isinstance(value, str):
+            text = value.strip().removeprefix('[').removesuffix(']')
+            return [part.strip() for part in text.split(',') if part.strip()]
+        return value
+
+    @field_validator('renewal_reminder_days')
+    @classmethod
+    def _days_valid(cls, value: list[int]) -> list[int]:
+        if any(day < 0 for day in value):
+            raise ValueError('days before expiry cannot be negative')
+        return sorted(set(value), reverse=True)
 
     def session_secret(self) -> str:
         """The secret that signs session cookies: `DASHBOARD_SECRET`, else one generated once and kept under data/."""

@@ -1,0 +1,284 @@
+"""Outbox delivery against a real SMTP server in the test process (aiosmtpd on a free loopback port)."""
+
+import socket
+import threading
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from datetime import UTC, datetime, timedelta
+from email import message_from_bytes, policy
+from email.message import EmailMessage
+
+import pytest
+from aiosmtpd.controller import Controller
+from sqlmodel import select
+
+from dashboard.config import Settings
+from dashboard.delivery import LEASE, SmtpSender, claim_next, deliver_outbox
+from dashboard.domain.emails import render_email
+from dashboard.domain.models import OutboxEmail
+from dashboard.domain.outbox import queue_email
+from tests.factories import make_organisation
+
+T0 = datetime(2027, 3, 1, 9, 0, tzinfo=UTC)
+
+
+@dataclass
+class Received:
+    mail_from: str
+    recipients: list[str]
+    message: EmailMessage
+
+
+@dataclass
+class SmtpServer:
+    """A mail server that keeps what it is given; `refuse` lists addresses it answers with 550."""
+
+    port: int
+    received: list[Received] = field(default_factory=list)
+    refuse: set[str] = field(default_factory=set)
+    controller: Controller | None = None
+
+    async def handle_RCPT(self, server, session, envelope, address, options):  # noqa: N802 - aiosmtpd's name
+        if address in self.refuse:
+            return '550 5.1.1 No such mailbox'
+        envelope.rcpt_tos.append(address)
+        return '250 OK'
+
+    async def handle_DATA(self, server, session, envelope):  # noqa: N802
+        self.received.append(Received(envelope.mail_from, list(envelope.rcpt_tos),
+                                      message_from_bytes(envelope.original_content, policy=policy.default)))
+        return '250 OK'
+
+    def start(self) -> None:
+        self.controller = Controller(self, hostname='127.0.0.1', port=self.port)
+        self.controller.start()
+
+    def stop(self) -> None:
+        if self.controller is not None:
+            self.controller.stop()
+            self.controller = None
+
+    def settings(self, **overrides) -> Settings:
+        values = {'smtp_host': '127.0.0.1', 'smtp_port': self.port, 'smtp_starttls': False, 'smtp_timeout': 5,
+                  'mail_from': '247connect <no-reply@247connect.example>', 'outbox_max_attempts': 10}
+        return Settings(**{**values, **overrides})
+
+    def message_ids(self) -> list[str]:
+        return [received.message['Message-ID'] for received in self.received]
+
+
+@pytest.fixture
+def smtp_server() -> Iterator[SmtpServer]:
+    """Running; `stop()` and `start()` take it down and up again on the same port."""
+    server = SmtpServer(port=free_port())
+    server.start()
+    yield server
+    server.stop()
+
+
+@pytest.fixture
+def smtp_down() -> Iterator[SmtpServer]:
+    """Nothing listens on its port until the test calls `start()`."""
+    server = SmtpServer(port=free_port())
+    yield server
+    server.stop()
+
+
+def free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(('127.0.0.1', 0))
+        return probe.getsockname()[1]
+
+
+def queue(db, count: int = 1, to: str | list[str] = 'ops@customer.example') -> list[int]:
+    with db.session() as session:
+        for n in range(count):
+            queue_email(session=session, to=to, subject=f'Email {n}', body_text=f'Text {n}',
+                        body_html=f'<p>HTML {n}</p>')
+        session.commit()
+        return list(session.exec(select(OutboxEmail.id).order_by(OutboxEmail.id)).all())
+
+
+def outbox(db) -> list[OutboxEmail]:
+    with db.session() as session:
+        return list(session.exec(select(OutboxEmail).order_by(OutboxEmail.id)).all())
+
+
+def aware(value: datetime | None) -> datetime | None:
+    """SQLite gives back naive UTC times, PostgreSQL aware ones."""
+    return value.replace(tzinfo=UTC) if value is not None and value.tzinfo is None else value
+
+
+def test_the_mail_arrives_with_its_recipients_subject_text_and_html(db, smtp_server) -> None:
+    with db.session() as session:
+        organisation = make_organisation(session, name='Kestrel & Co', serial_number='KES-0042')
+        email = render_email('licences_requested', what='More licences', quantity=25, kind_label='Managed Agent',
+                             account=organisation.name, serial=organisation.serial_number, requester='Bea Brown',
+                             requester_email='bea@kestrel.example', message='For the <new> office')
+        queue_email(session=session, to=['sales@vendor.example', 'backup@vendor.example'], subject=email.subject,
+                    body_text=email.body_text, body_html=email.body_html, organisation_id=organisation.id)
+        session.commit()
+
+    assert deliver_outbox(db, now=T0, settings=smtp_server.settings()) == 1
+
+    [received] = smtp_server.received
+    message = received.message
+    assert received.mail_from == 'no-reply@247connect.example'
+    assert received.recipients == ['sales@vendor.example', 'backup@vendor.example']
+    assert message['From'] == '247connect <no-reply@247connect.example>'
+    assert message['To'] == 'sales@vendor.example, backup@vendor.example'
+    assert message['Subject'] == 'More licences requested: 25 Managed Agent licences for Kestrel & Co (KES-0042)'
+    [row] = outbox(db)
+    assert message['Message-ID'].startswith(f'<outbox.{row.id}.') and message['Message-ID'].endswith(
+        '@247connect.example>')
+    text = message.get_body(('plain',)).get_content()
+    html = message.get_body(('html',)).get_content()
+    assert 'Kestrel & Co, serial number KES-0042' in text and 'For the <new> office' in text
+    assert 'Kestrel &amp; Co' in html and 'KES-0042' in html and 'For the &lt;new&gt; office' in html
+    assert (row.status, row.attempts, row.last_error, aware(row.sent_at)) == ('sent', 0, None, T0)
+
+
+def test_without_an_smtp_host_mail_stays_in_the_outbox(db) -> None:
+    queue(db)
+
+    assert deliver_outbox(db, now=T0, settings=Settings(smtp_host='')) == 0
+
+    [row] = outbox(db)
+    assert (row.status, row.attempts, row.claimed_by) == ('pending', 0, None)
+
+
+def test_smtp_down_then_up_nothing_lost_nothing_doubled(db, smtp_down) -> None:
+    queue(db, 3)
+    settings = smtp_down.settings()
+
+    assert deliver_outbox(db, now=T0, settings=settings) == 0  # nothing listens: one attempt, then it stops
+
+    first, *others = outbox(db)
+    assert (first.status, first.attempts, aware(first.next_attempt_at)) == ('pending', 1, T0 + timedelta(minutes=1))
+    assert 'cannot use the mail server' in first.last_error
+    assert [(row.status, row.attempts) for row in others] == [('pending', 0), ('pending', 0)]
+
+    assert deliver_outbox(db, now=T0 + timedelta(seconds=30), settings=settings) == 0
+    assert [row.attempts for row in outbox(db)] == [1, 1, 0]  # the first waits its minute; the second is tried
+    assert aware(outbox(db)[1].next_attempt_at) == T0 + timedelta(seconds=30) + timedelta(minutes=1)
+
+    smtp_down.start()
+    assert deliver_outbox(db, now=T0 + timedelta(seconds=45), settings=settings) == 1  # only the third is due
+    assert deliver_outbox(db, now=T0 + timedelta(minutes=2), settings=settings) == 2
+    assert deliver_outbox(db, now=T0 + timedelta(hours=1), settings=settings) == 0
+
+    assert sorted(received.message['Subject'] for received in smtp_down.received) == ['Email 0', 'Email 1', 'Email 2']
+    assert [row.status for row in outbox(db)] == ['sent', 'sent', 'sent']
+
+
+def test_the_wait_doubles_after_each_failure_and_it_gives_up_after_the_maximum(db, smtp_down) -> None:
+    queue(db)
+    settings = smtp_down.settings(outbox_max_attempts=4)
+    now, waits = T0, []
+    for _ in range(4):
+        deliver_outbox(db, now=now, settings=settings)
+        [row] = outbox(db)
+        waits.append(aware(row.next_attempt_at) - now)
+        now = aware(row.next_attempt_at)
+
+    [row] = outbox(db)
+    assert (row.status, row.attempts) == ('failed', 4)
+    assert waits[:3] == [timedelta(minutes=1), timedelta(minutes=2), timedelta(minutes=4)]
+    smtp_down.start()
+    assert deliver_outbox(db, now=now + timedelta(days=30), settings=settings) == 0
+    assert smtp_down.received == []
+
+
+def test_a_refused_recipient_fails_at_once_and_the_others_still_go(db, smtp_server) -> None:
+    smtp_server.refuse = {'gone@customer.example'}
+    queue(db, to='gone@customer.example')
+    queue(db, to='here@customer.example')
+
+    assert deliver_outbox(db, now=T0, settings=smtp_server.settings()) == 1
+
+    refused, delivered = outbox(db)
+    assert (refused.status, refused.attempts) == ('failed', 1)
+    assert 'gone@customer.example (550' in refused.last_error
+    assert delivered.status == 'sent'
+    assert [received.recipients for received in smtp_server.received] == [['here@customer.example']]
+
+
+def test_a_worker_killed_between_claim_and_send_its_mail_goes_out_once(db, smtp_server) -> None:
+    queue(db)
+    settings = smtp_server.settings()
+    with db.session() as session:
+        claimed = claim_next(session=session, worker='killed-worker', now=T0)  # ... and then it died
+    assert claimed is not None
+
+    assert deliver_outbox(db, now=T0 + LEASE - timedelta(seconds=1), settings=settings) == 0  # still its lease
+    assert deliver_outbox(db, now=T0 + LEASE + timedelta(seconds=1), settings=settings) == 1
+    assert deliver_outbox(db, now=T0 + LEASE * 3, settings=settings) == 0
+
+    assert len(smtp_server.received) == 1
+    [row] = outbox(db)
+    assert row.status == 'sent' and row.claimed_by != 'killed-worker'
+    assert row.attempts == 1 and 'stopped before it was marked sent' in row.last_error  # the Outbox page says so
+
+
+class Crash(BaseException):
+    """The process dying: no `except Exception` catches it."""
+
+
+def test_the_one_window_a_crash_after_the_server_accepted_resends_with_the_same_message_id(db, smtp_server) -> None:
+    queue(db)
+    settings = smtp_server.settings()
+
+    real = SmtpSender(settings)
+
+    def accepted_then_crashed(message: EmailMessage) -> None:
+        real(message)
+        real.close()
+        raise Crash
+
+    with pytest.raises(Crash):
+        deliver_outbox(db, now=T0, settings=settings, sender=accepted_then_crashed)
+    assert outbox(db)[0].status == 'sending'
+    assert deliver_outbox(db, now=T0 + LEASE + timedelta(seconds=1), settings=settings) == 1
+
+    first, second = smtp_server.message_ids()
+    assert first == second  # a receiving server or reader can recognise the second as the same email
+
+
+@pytest.mark.parametrize('workers', [2, 6])
+def test_workers_at_the_same_time_send_every_email_exactly_once(db, smtp_server, workers: int) -> None:
+    ids = queue(db, 60)
+    settings = smtp_server.settings()
+    start = threading.Barrier(workers)
+    counts: list[int] = []
+    errors: list[BaseException] = []
+
+    def worker() -> None:
+        try:
+            start.wait()
+            counts.append(deliver_outbox(db, now=T0, settings=settings, limit=100))
+        except BaseException as error:  # noqa: BLE001 - reported by the assert below
+            errors.append(error)
+
+    threads = [threading.Thread(target=worker) for _ in range(workers)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout=60)
+
+    assert errors == []
+    assert sum(counts) == len(ids)
+    sent_ids = smtp_server.message_ids()
+    assert len(sent_ids) == len(set(sent_ids)) == len(ids)
+    assert {message_id.split('.')[1] for message_id in sent_ids} == {str(id_) for id_ in ids}
+    assert {row.status for row in outbox(db)} == {'sent'}
+
+
+def test_an_injected_sender_gets_the_composed_message(db) -> None:
+    queue(db)
+    sent: list[EmailMessage] = []
+
+    assert deliver_outbox(db, now=T0, sender=sent.append, settings=Settings(smtp_host='')) == 1
+
+    [message] = sent
+    assert message['To'] == 'ops@customer.example'
+    assert message.get_body(('plain',)).get_content().strip() == 'Text 0'
