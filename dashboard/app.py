@@ -21,5 +21,9 @@ def build(db: Database) -> None:
 def run(*, db: Database, host: str, port: int) -> None:
     settings = get_settings()
     build(db)
+    if settings.jobs_enabled:
+        from .jobs import start_in_background
+
+        start_in_background(db, settings.jobs_interval_seconds)
     ui.run(host=host, port=port, title=settings.product_name, storage_secret=settings.session_secret(),
            reload=False, show=False, favicon='🔑')

@@ -1,7 +1,8 @@
-"""The command line: `python -m dashboard serve | import | demo | set-password`."""
+"""The command line: `python -m dashboard serve | import | demo | set-password | jobs run-once`."""
 
 import argparse
 import getpass
+import logging
 import os
 import sys
 from pathlib import Path
@@ -46,6 +47,11 @@ def _parser() -> argparse.ArgumentParser:
     password = commands.add_parser('set-password', help="set a user's password, read from standard input")
     password.add_argument('email')
     password.set_defaults(run=_set_password)
+
+    jobs = commands.add_parser('jobs', help='the scheduled jobs: mail delivery, reminders, deletions')
+    job_commands = jobs.add_subparsers(required=True, metavar='ACTION')
+    run_once = job_commands.add_parser('run-once', help='run every job once now (for cron) and say what each did')
+    run_once.set_defaults(run=_run_jobs_once)
     return parser
 
 
@@ -127,6 +133,20 @@ def _print_logins(logins: list[tuple[str, str, str]]) -> None:
     print('\nDemo logins (role, email, password):')
     for role, email, password in logins:
         print(f'  {role:<14} {email:<44} {password}')
+
+
+def _run_jobs_once(_args: argparse.Namespace) -> int:
+    from .jobs import all_jobs, run_due_jobs
+
+    logging.basicConfig(level=logging.WARNING, format='%(levelname)s %(name)s: %(message)s')
+    settings = get_settings()
+    if not settings.smtp_host:
+        print('SMTP_HOST is not set: mail is not sent and stays in the outbox.')
+    results = run_due_jobs(_database())
+    for job in all_jobs():
+        done = f'{results[job.name]} {job.counts}' if job.name in results else 'FAILED (see above)'
+        print(f'{job.name}: {done}')
+    return 0 if len(results) == len(all_jobs()) else 1
 
 
 def _set_password(args: argparse.Namespace) -> int:

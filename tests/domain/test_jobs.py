@@ -1,0 +1,106 @@
+"""The scheduled jobs: each runs when due, one failing does not stop the others, and `jobs run-once` for cron."""
+
+from datetime import timedelta
+
+import pytest
+from sqlmodel import select
+
+from dashboard import jobs
+from dashboard.cli import main
+from dashboard.config import get_settings
+from dashboard.domain.models import OutboxEmail
+from dashboard.jobs import Job, Schedule, run_due_jobs, session_job
+from tests.domain.test_delivery import T0, queue, smtp_server  # noqa: F401 - a fixture
+
+
+def test_every_job_runs_and_a_failing_one_does_not_stop_the_others(db, caplog) -> None:
+    ran: list[str] = []
+
+    def broken(_db, _now) -> int:
+        raise RuntimeError('the database went away')
+
+    def working(_db, now) -> int:
+        ran.append(f'working at {now:%H:%M}')
+        return 3
+
+    results = run_due_jobs(db, T0, jobs=[Job('broken', broken, timedelta(0)), Job('working', working, timedelta(0))])
+
+    assert results == {'working': 3}
+    assert ran == ['working at 09:00']
+    assert 'The job "broken" failed' in caplog.text and 'the database went away' in caplog.text
+
+
+def test_with_a_schedule_a_job_runs_again_only_once_it_is_due(db) -> None:
+    runs: list[str] = []
+    hourly = Job('hourly', lambda _db, now: runs.append(f'{now:%H:%M}') or 1, every=timedelta(hours=1))
+    schedule = Schedule()
+
+    for minutes in (0, 30, 59, 60, 90, 125):
+        run_due_jobs(db, T0 + timedelta(minutes=minutes), schedule=schedule, jobs=[hourly])
+
+    assert runs == ['09:00', '10:00', '11:05']
+
+
+def test_a_session_job_gets_a_session_the_time_and_its_values_and_commits(db) -> None:
+    def queue_a_reminder(*, session, now, stages) -> int:
+        session.add(OutboxEmail(to_address='a@example.com', subject=f'{now:%d %b} {stages}', body_text='T'))
+        return 1
+
+    run = session_job(queue_a_reminder, stages=lambda: [30, 7])
+
+    assert run(db, T0) == 1
+    with db.session() as session:
+        assert session.exec(select(OutboxEmail.subject)).all() == ['01 Mar [30, 7]']
+
+
+def test_delivery_is_a_job_and_runs_after_the_jobs_that_queue_mail(monkeypatch) -> None:
+    reminders = Job('renewal reminders', lambda _db, _now: 0, timedelta(hours=1))
+    monkeypatch.setattr(jobs, 'QUEUEING_JOBS', [reminders])
+
+    assert [job.name for job in jobs.all_jobs()] == ['renewal reminders', 'outbox delivery']
+
+
+@pytest.fixture
+def cli_environment(db, monkeypatch):
+    monkeypatch.setenv('DATABASE_URL', db.url)
+    get_settings.cache_clear()
+    yield
+    get_settings.cache_clear()
+
+
+def test_jobs_run_once_sends_the_outbox_and_says_so(db, smtp_server, cli_environment, monkeypatch, capsys) -> None:  # noqa: F811
+    monkeypatch.setenv('SMTP_HOST', '127.0.0.1')
+    monkeypatch.setenv('SMTP_PORT', str(smtp_server.port))
+    monkeypatch.setenv('SMTP_STARTTLS', 'false')
+    get_settings.cache_clear()
+    queue(db, 2)
+
+    assert main(['jobs', 'run-once']) == 0
+    assert capsys.readouterr().out.splitlines() == ['outbox delivery: 2 emails sent']
+    assert main(['jobs', 'run-once']) == 0
+    assert capsys.readouterr().out.splitlines() == ['outbox delivery: 0 emails sent']
+    assert sorted(received.message['Subject'] for received in smtp_server.received) == ['Email 0', 'Email 1']
+
+
+def test_jobs_run_once_without_smtp_says_mail_stays_in_the_outbox(db, cli_environment, monkeypatch, capsys) -> None:
+    monkeypatch.setenv('SMTP_HOST', '')
+    get_settings.cache_clear()
+    queue(db)
+
+    assert main(['jobs', 'run-once']) == 0
+
+    assert capsys.readouterr().out.splitlines() == [
+        'SMTP_HOST is not set: mail is not sent and stays in the outbox.', 'outbox delivery: 0 emails sent']
+    with db.session() as session:
+        assert session.exec(select(OutboxEmail.status)).all() == ['pending']
+
+
+def test_a_failing_job_makes_run_once_exit_non_zero(db, cli_environment, monkeypatch, capsys) -> None:
+    def broken(_db, _now) -> int:
+        raise RuntimeError('boom')
+
+    monkeypatch.setattr(jobs, 'QUEUEING_JOBS', [Job('renewal reminders', broken, timedelta(hours=1))])
+
+    assert main(['jobs', 'run-once']) == 1
+
+    assert 'renewal reminders: FAILED (see above)' in capsys.readouterr().out
