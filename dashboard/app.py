@@ -4,7 +4,15 @@ from nicegui import app, ui
 
 from .config import PROJECT_ROOT, get_settings
 from .db import Database
-from .ui import billing_page, history_export, login_page, organisations_page, overview_page, renewals_page
+from .ui import (
+    billing_page,
+    history_export,
+    login_page,
+    organisations_page,
+    outbox_page,
+    overview_page,
+    renewals_page,
+)
 
 
 def build(db: Database) -> None:
@@ -16,6 +24,7 @@ def build(db: Database) -> None:
     renewals_page.register(db)
     overview_page.register(db)
     organisations_page.register(db)
+    outbox_page.register(db)
 
 
 def run(*, db: Database, host: str, port: int) -> None:

@@ -50,6 +50,7 @@ def _menu(who: SignedIn, active: str) -> None:
             _menu_item('Renewals', 'event_repeat', '/vendor/renewals', active)
             _menu_item('Usage overview', 'insights', '/vendor/overview', active)
             _menu_item('Organisations', 'apartment', '/vendor/organisations', active)
+            _menu_item('Outbox', 'outgoing_mail', '/vendor/outbox', active)
 
 
 def _menu_item(label: str, icon: str, path: str, active: str) -> None:

@@ -1,0 +1,82 @@
+"""The outbox as the vendor's staff read it: every email, newest first, paged by the database, with its bodies."""
+
+from dataclasses import dataclass
+from datetime import UTC, datetime
+
+from sqlmodel import Session, col, func, select
+
+from .actor import Actor
+from .errors import NotFound
+from .formatting import format_date
+from .models import OutboxEmail, OutboxStatus
+
+PAGE_SIZES = (10, 25, 50, 100)
+STATUSES = {'': 'All statuses', **{status.value: status.value.capitalize() for status in OutboxStatus}}
+
+
+@dataclass(frozen=True)
+class OutboxRow:
+    id: int
+    to_address: str
+    subject: str
+    kind: str
+    status: str
+    attempts: int
+    last_error: str | None
+    created_at: datetime
+    sent_at: datetime | None
+    next_attempt_at: datetime
+
+    def shown(self) -> dict[str, str | int]:
+        retrying = self.status == OutboxStatus.PENDING and self.attempts > 0
+        return {'id': self.id, 'to': self.to_address.replace(', ', '\n'), 'subject': self.subject,
+                'kind': self.kind.replace('_', ' '), 'status': self.status, 'attempts': self.attempts,
+                'error': self.last_error or '', 'created': _two_lines(self.created_at),
+                'sent': _two_lines(self.sent_at) if self.sent_at else '',
+                'next': _two_lines(self.next_attempt_at) if retrying else ''}
+
+
+@dataclass(frozen=True)
+class OutboxBodies:
+    id: int
+    to_address: str
+    subject: str
+    body_text: str
+    body_html: str | None
+    last_error: str | None
+
+
+def _two_lines(value: datetime) -> str:
+    """`5 Mar 2027` over `14:03 UTC`: a narrow column."""
+    value = _utc(value)
+    return f'{format_date(value.date())}\n{value:%H:%M} UTC'
+
+
+def _utc(value: datetime) -> datetime:
+    return value.replace(tzinfo=UTC) if value.tzinfo is None else value.astimezone(UTC)  # SQLite's are naive UTC
+
+
+def list_outbox(*, session: Session, actor: Actor, status: str = '', page: int = 1, page_size: int = 25
+                ) -> tuple[list[OutboxRow], int]:
+    """One page of the outbox, newest first, and how many emails match; for the vendor's staff only."""
+    actor.require_vendor()
+    conditions = [OutboxEmail.status == status] if status in set(OutboxStatus) else []
+    page_size = page_size if page_size in PAGE_SIZES else PAGE_SIZES[1]
+    statement = (select(OutboxEmail.id, OutboxEmail.to_address, OutboxEmail.subject, OutboxEmail.kind,
+                        OutboxEmail.status, OutboxEmail.attempts, OutboxEmail.last_error, OutboxEmail.created_at,
+                        OutboxEmail.sent_at, OutboxEmail.next_attempt_at)
+                 .where(*conditions).order_by(col(OutboxEmail.id).desc())
+                 .offset((max(page, 1) - 1) * page_size).limit(page_size))
+    rows = [OutboxRow(*row) for row in session.exec(statement).all()]
+    count = session.exec(select(func.count()).select_from(OutboxEmail).where(*conditions)).one()
+    return rows, count
+
+
+def outbox_bodies(*, session: Session, actor: Actor, email_id: int) -> OutboxBodies:
+    actor.require_vendor()
+    valid = isinstance(email_id, int) and not isinstance(email_id, bool)
+    email = session.get(OutboxEmail, email_id) if valid else None
+    if email is None or email.id is None:
+        raise NotFound(f'There is no email {email_id} in the outbox.')
+    return OutboxBodies(id=email.id, to_address=email.to_address, subject=email.subject, body_text=email.body_text,
+                        body_html=email.body_html, last_error=email.last_error)

@@ -1,0 +1,92 @@
+"""The back office's Outbox page: every email, newest first, readable; for vendor staff only."""
+
+from nicegui import ui
+from nicegui.testing import User
+from sqlalchemy import text
+
+from dashboard.config import get_settings
+from dashboard.domain.outbox import queue_email
+from tests.ui.conftest import log_in
+
+NOT_SENDING = 'Mail is not being sent: no SMTP server is configured; emails stay here.'
+
+
+def queue(db, subject: str, html: str | None = '<p>Hello</p>', to: str = 'ops@customer.example') -> None:
+    with db.session() as session:
+        queue_email(session=session, to=to, subject=subject, body_text=f'{subject}\n\nThe text body.', body_html=html,
+                    kind='licences_requested')
+        session.commit()
+
+
+def shown_rows(user: User) -> list[dict]:
+    table = user.find(marker='outbox').elements.pop()
+    assert isinstance(table, ui.table)
+    return table.rows
+
+
+async def test_vendor_staff_see_the_outbox_newest_first_and_are_told_mail_is_not_sent(user: User, vendor, db,
+                                                                                        monkeypatch) -> None:
+    monkeypatch.setenv('SMTP_HOST', '')
+    get_settings.cache_clear()
+    queue(db, 'Older email')
+    queue(db, 'Newer email', to='sales@vendor.example')
+    await log_in(user, vendor.sales)
+
+    await user.open('/vendor/outbox')
+
+    await user.should_see(NOT_SENDING)
+    rows = shown_rows(user)
+    assert [(row['subject'], row['to'], row['status'], row['kind'], row['attempts']) for row in rows] == [
+        ('Newer email', 'sales@vendor.example', 'pending', 'licences requested', 0),
+        ('Older email', 'ops@customer.example', 'pending', 'licences requested', 0)]
+    assert rows[0]['created'].endswith('UTC')
+
+
+async def test_a_row_opens_the_email_with_its_text_and_its_html_sandboxed(user: User, vendor, db) -> None:
+    queue(db, 'Renewal reminder', html='<p>Renew <b>now</b></p><script>alert(1)</script>')
+    await log_in(user, vendor.admin)
+    await user.open('/vendor/outbox')
+
+    user.find(marker='outbox').trigger('rowClick', [{}, shown_rows(user)[0], 0])
+
+    await user.should_see('The text body.')
+    frame = user.find(marker='html').elements.pop()
+    assert frame.tag == 'iframe'
+    assert frame.props['sandbox'] == ''  # no script in the email runs, and it cannot reach the page
+    assert frame.props['srcdoc'] == '<p>Renew <b>now</b></p><script>alert(1)</script>'
+
+
+async def test_the_status_filter_narrows_the_list(user: User, vendor, db) -> None:
+    queue(db, 'Still waiting')
+    queue(db, 'Gave up')
+    with db.engine.begin() as connection:
+        connection.execute(text("UPDATE outbox_email SET status = 'failed', attempts = 10, "
+                                "last_error = 'SMTPRecipientsRefused: gone' WHERE subject = 'Gave up'"))
+    await log_in(user, vendor.sales)
+
+    await user.open('/vendor/outbox?status=failed')
+
+    assert [(row['subject'], row['error']) for row in shown_rows(user)] == [
+        ('Gave up', 'SMTPRecipientsRefused: gone')]
+
+
+async def test_the_banner_is_gone_once_an_smtp_server_is_set(user: User, vendor, db, monkeypatch) -> None:
+    monkeypatch.setenv('SMTP_HOST', 'smtp.vendor.example')
+    get_settings.cache_clear()
+    await log_in(user, vendor.sales)
+
+    await user.open('/vendor/outbox')
+
+    await user.should_see('Outbox')
+    await user.should_not_see(NOT_SENDING)
+
+
+async def test_customers_are_refused_the_outbox(user: User, acme, db) -> None:
+    queue(db, 'Secret subject')
+    await log_in(user, acme.emails['global_admin'])
+
+    await user.open('/vendor/outbox')
+
+    await user.should_see('This page is for the vendor\'s staff')
+    await user.should_not_see('Secret subject')
+    await user.should_not_see('Outbox')
