@@ -12,13 +12,13 @@ from .models import DeletionRequest, DeletionStatus, OutboxEmail
 
 # What each notice is, by the step its key names: `deletion:{request}:{step}` (a new date adds `:{date}`).
 NOTICE_LABELS = {
-    'requested': 'Request confirmed to the contacts',
-    'requested_support': 'Request sent to vendor support',
-    'rescheduled': 'New date sent to the contacts',
+    'requested': 'Email to the contacts',
+    'requested_support': 'Email to vendor support',
+    'rescheduled': 'New date emailed to the contacts',
     'starting': 'Start notice to the contacts',
     'completed': 'Completion notice to the contacts',
-    'withdrawn': 'Withdrawal confirmed to the contacts',
-    'withdrawn_support': 'Withdrawal sent to vendor support',
+    'withdrawn': 'Withdrawal emailed to the contacts',
+    'withdrawn_support': 'Withdrawal emailed to vendor support',
 }
 
 

@@ -57,6 +57,8 @@ class LicenceDetails:
             self._account_card(self.view)
             self._licence_card(self.view).classes('flex-[2]')
             self._contact_card(self.view)
+        if self.deletion is not None:
+            deletion_timeline(self.deletion, today=clock.today())
 
     def _account_card(self, view: BillingView) -> None:
         with titled_card('Account information', 'apartment'):
@@ -80,11 +82,11 @@ class LicenceDetails:
                    DeletionStatus.COMPLETED: 'Account cancelled'}.get(progress.status, 'Deletion requested')
         with ui.column().classes('w-full gap-1 p-3 rounded bg-red-1 text-red-10').props('role=status'):
             ui.label(heading).classes('font-semibold')
+            ui.label(f'Requested by {progress.requested_by} on {format_date(progress.requested_at.date())}.')
             if progress.status == DeletionStatus.COMPLETED:
                 ui.label('Every user of this account has lost access.')
             else:
                 ui.label(f'The cancellation takes effect on {format_date(progress.effective_date)}.')
-        deletion_timeline(progress, today=clock.today())
         if self.may_act and progress.status == DeletionStatus.PENDING:
             ui.button('Withdraw request', icon='undo', on_click=self._withdraw) \
                 .props('outline color=primary no-caps').classes('w-full')

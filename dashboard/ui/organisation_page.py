@@ -12,6 +12,7 @@ from ..db import Database
 from ..domain import billing, clock
 from ..domain.actor import Actor
 from ..domain.billing import BillingView
+from ..domain.deletion_progress import DeletionProgress, deletion_progress
 from ..domain.errors import DomainError, NotFound
 from ..domain.formatting import format_date, format_timestamp
 from ..domain.licence_requests import mark_licence_request_handled
@@ -66,16 +67,18 @@ class OrganisationPanel:
         self.organisation_id = organisation_id
         self.view: BillingView | None = None
         self.pending: PendingRequests | None = None
+        self.deletion: DeletionProgress | None = None
         # Dialogs live outside the refreshed cards: a live refresh while one is open must not take it away.
         self.dialog_host: ui.element | None = None
 
     async def load(self) -> None:
-        self.view, self.pending = await run.io_bound(self._read)
+        self.view, self.pending, self.deletion = await run.io_bound(self._read)
 
-    def _read(self) -> tuple[BillingView, PendingRequests]:
+    def _read(self) -> tuple[BillingView, PendingRequests, DeletionProgress | None]:
         with self.db.session() as session:
             return (billing.billing_view(session=session, actor=self.actor, organisation_id=self.organisation_id),
-                    pending_requests(session=session, actor=self.actor, organisation_id=self.organisation_id))
+                    pending_requests(session=session, actor=self.actor, organisation_id=self.organisation_id),
+                    deletion_progress(session=session, actor=self.actor, organisation_id=self.organisation_id))
 
     async def reload(self) -> None:
         await self.load()
@@ -139,7 +142,14 @@ class OrganisationPanel:
     def _requests_card(self, pending: PendingRequests) -> None:
         with titled_card('Waiting on the vendor', 'pending_actions').classes('min-w-[320px]').mark('requests'):
             request = pending.deletion
-            if request is None:
+            done = self.deletion if self.deletion and self.deletion.status == DeletionStatus.COMPLETED else None
+            if request is None and done is not None and done.completed_at is not None:
+                with ui.column().classes('w-full gap-0 p-3 rounded bg-grey-2 text-grey-9'):
+                    ui.label('Account cancelled').classes('font-semibold')
+                    purge = (f'personal data purged on {format_date(done.purged_at.date())}' if done.purged_at
+                             else f'personal data purge due {format_date(done.purge_due_on)}')
+                    ui.label(f'On {format_date(done.completed_at.date())}; {purge}.')
+            elif request is None:
                 ui.label('No deletion request.').classes('text-grey-7')
             else:
                 state = 'Deletion requested' if request.status == DeletionStatus.PENDING else 'Deletion in progress'

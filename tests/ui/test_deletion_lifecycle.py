@@ -38,8 +38,7 @@ async def test_a_pending_request_shows_its_timeline_to_the_customer(user: User, 
     for text in ['Deletion requested', f'The cancellation takes effect on {format_date(effective)}.',
                  'Requested', 'by Bill Billing', 'Takes effect', format_date(effective), 'in 100 days',
                  'Cancellation starts', 'on the effective date', 'Cancellation completed', 'Personal data purge',
-                 'within 30 days after completion', 'Request confirmed to the contacts',
-                 'Request sent to vendor support']:
+                 'within 30 days after completion', 'Email to the contacts', 'Email to vendor support']:
         await user.should_see(text)
     await user.should_see(marker='notice')
     await user.should_not_see('Withdraw request')  # a viewer sees where it stands, and cannot act
@@ -57,6 +56,7 @@ async def test_the_vendor_follows_the_request_to_completion_and_purge(user: User
     await user.open(f'/vendor/organisations/{acme.organisation.id}')
     purge_day = completed.date() + timedelta(days=29)
     for text in ['Account cancelled', 'Every user of this account has lost access.', 'sent 15 Jun 2026 09:30 UTC',
+                 f'On {format_date(completed.date())}; personal data purge due {format_date(purge_day)}.',
                  'Start notice to the contacts', 'Completion notice to the contacts', f'due {format_date(purge_day)}',
                  f'no later than {format_date(completed.date() + timedelta(days=30))}']:
         await user.should_see(text)
@@ -65,6 +65,7 @@ async def test_the_vendor_follows_the_request_to_completion_and_purge(user: User
     await user.open(f'/vendor/organisations/{acme.organisation.id}')
     await user.should_see('Personal data purged')
     await user.should_see('by Deleted user')
+    await user.should_see(f'On {format_date(completed.date())}; personal data purged on {format_date(purge_day)}.')
 
 
 async def test_the_admin_team_brings_the_cancellation_forward(user: User, vendor, acme, db) -> None:
@@ -84,7 +85,7 @@ async def test_the_admin_team_brings_the_cancellation_forward(user: User, vendor
     await user.should_see(f'The cancellation now takes effect on {format_date(sooner)}; the contacts are notified.',
                           retries=50)
     await user.should_see('in 7 days', retries=50)  # the Billing view below follows the change
-    await user.should_see('New date sent to the contacts')
+    await user.should_see('New date emailed to the contacts')
     with db.session() as session:
         assert session.get(DeletionRequest, request.id).effective_date == sooner
 
