@@ -13,7 +13,7 @@ from .accounts import require_current
 from .actor import Actor
 from .audit import record_audit
 from .billing import get_organisation, open_deletion_request
-from .deletion_notices import PURGE_DAYS, contact_addresses, queue_notice
+from .deletion_notices import PURGE_DAYS, contact_addresses, queue_notice, utc_date
 from .errors import InvalidInput, NotFound
 from .formatting import format_date
 from .models import DeletionRequest, DeletionStatus
@@ -67,7 +67,7 @@ def withdraw_deletion(*, session: Session, actor: Actor, organisation_id: int) -
     organisation = get_organisation(session=session, organisation_id=organisation_id)
     session.refresh(organisation)  # cancelled by a job since this session read it?
     if organisation.cancelled_at is not None:
-        raise InvalidInput(f'The account was cancelled on {format_date(organisation.cancelled_at.date())}: the '
+        raise InvalidInput(f'The account was cancelled on {format_date(utc_date(organisation.cancelled_at))}: the '
                            f'deletion can no longer be withdrawn.')
     require_current(session=session, actor=actor)
     request = open_deletion_request(session=session, organisation_id=organisation_id)
@@ -100,7 +100,8 @@ def withdraw_deletion(*, session: Session, actor: Actor, organisation_id: int) -
 
 def _too_late(request: DeletionRequest) -> InvalidInput:
     if request.status == DeletionStatus.COMPLETED:
-        return InvalidInput(f'The cancellation was completed on {format_date(request.completed_at)} and can no '
+        completed = utc_date(request.completed_at) if request.completed_at else None
+        return InvalidInput(f'The cancellation was completed on {format_date(completed)} and can no '
                             f'longer be withdrawn.')
     if request.status == DeletionStatus.WITHDRAWN:
         return InvalidInput('This deletion request has already been withdrawn.')

@@ -6,13 +6,13 @@ status = 'pending'`) so only one process takes it, its emails carry dedupe keys,
 own so that one that fails does not hold up the others (it is retried on the next run)."""
 
 import logging
-from datetime import UTC, datetime, timedelta
+from datetime import datetime, timedelta
 
 from sqlalchemy import and_, or_, update
 from sqlmodel import Session, col, select
 
 from .changes import announce
-from .deletion_notices import PURGE_DAYS, contact_addresses, queue_notice
+from .deletion_notices import PURGE_DAYS, contact_addresses, queue_notice, utc_date
 from .formatting import format_date
 from .models import AuditEntry, DeletionRequest, DeletionStatus, Organisation
 
@@ -23,7 +23,7 @@ SYSTEM_ACTOR = 'Scheduled job'  # the audit log's "who" for what the jobs do
 def advance_deletions(*, session: Session, now: datetime) -> int:
     """Starts and completes every request whose effective date (a UTC day) has come; also finishes one that a crashed
     run left in progress. Returns how many it completed (accounts cancelled) in this run."""
-    today = now.astimezone(UTC).date()
+    today = utc_date(now)
     due = session.exec(select(DeletionRequest.id).where(or_(
         and_(col(DeletionRequest.status) == DeletionStatus.PENDING, col(DeletionRequest.effective_date) <= today),
         col(DeletionRequest.status) == DeletionStatus.IN_PROGRESS)).order_by(col(DeletionRequest.id))).all()
@@ -45,7 +45,7 @@ def _start(session: Session, request_id: int, now: datetime) -> bool:
     claimed = session.execute(
         update(DeletionRequest)
         .where(col(DeletionRequest.id) == request_id, col(DeletionRequest.status) == DeletionStatus.PENDING,
-               col(DeletionRequest.effective_date) <= now.astimezone(UTC).date())
+               col(DeletionRequest.effective_date) <= utc_date(now))
         .values(status=DeletionStatus.IN_PROGRESS, started_at=now).execution_options(synchronize_session=False)
     ).rowcount
     if claimed != 1:  # withdrawn, moved, or another process took it
@@ -77,7 +77,7 @@ def _complete(session: Session, request_id: int, now: datetime) -> bool:
     session.execute(update(Organisation).where(col(Organisation.id) == organisation.id,
                                                col(Organisation.cancelled_at).is_(None))
                     .values(cancelled_at=now).execution_options(synchronize_session=False))
-    completed_on = now.astimezone(UTC).date()
+    completed_on = utc_date(now)
     queue_notice(session=session, organisation=organisation, request=request, step='completed', to=contacts,
                  completed=format_date(completed_on),
                  purge_by=format_date(completed_on + timedelta(days=PURGE_DAYS)))

@@ -1,13 +1,13 @@
 """Where a deletion request stands, for the Billing page's timeline: its dates and the notices sent for it."""
 
 from dataclasses import dataclass
-from datetime import UTC, date, datetime, timedelta
+from datetime import date, datetime, timedelta
 
 from sqlmodel import Session, col, select
 
 from .actor import Actor
 from .billing import get_organisation
-from .deletion_notices import PURGE_DAYS, notice_key_prefix, purge_due_on
+from .deletion_notices import PURGE_DAYS, notice_key_prefix, purge_due_on, utc_date
 from .models import DeletionRequest, DeletionStatus, OutboxEmail
 
 # What each notice is, by the step its key names: `deletion:{request}:{step}` (a new date adds `:{date}`).
@@ -50,11 +50,11 @@ class DeletionProgress:
     @property
     def purge_due_on(self) -> date | None:
         """The day the purge runs; the seed's deadline is a day later."""
-        return purge_due_on(self.completed_at.astimezone(UTC).date()) if self.completed_at else None
+        return purge_due_on(utc_date(self.completed_at)) if self.completed_at else None
 
     @property
     def purge_deadline(self) -> date | None:
-        return self.completed_at.astimezone(UTC).date() + timedelta(days=PURGE_DAYS) if self.completed_at else None
+        return utc_date(self.completed_at) + timedelta(days=PURGE_DAYS) if self.completed_at else None
 
     def notices_of(self, *steps: str) -> list[Notice]:
         return [notice for notice in self.notices if notice.step in steps]

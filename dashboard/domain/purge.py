@@ -19,14 +19,14 @@ licence pools and the history's figures (action, licence type, old and new value
 each email. It records itself: `purged_at` on the request and an audit entry `personal_data_purged` with counts."""
 
 import logging
-from datetime import UTC, date, datetime
+from datetime import date, datetime
 
 from sqlalchemy import String, and_, case, cast, literal, or_, update
 from sqlmodel import Session, col, select
 
 from .actor import ADMIN_TEAM
 from .deletion_lifecycle import SYSTEM_ACTOR, record_job_audit
-from .deletion_notices import purge_due_on
+from .deletion_notices import purge_due_on, utc_date
 from .models import (
     AuditEntry,
     DeletionRequest,
@@ -50,7 +50,7 @@ IMPERSONAL_AUDIT_ACTIONS = ('deletion_requested', 'deletion_withdrawn', 'deletio
 
 def purge_personal_data(*, session: Session, now: datetime) -> int:
     """Purges every completed request whose purge is due; returns how many it purged."""
-    today = now.astimezone(UTC).date()
+    today = utc_date(now)
     completed = session.exec(select(DeletionRequest.id, DeletionRequest.completed_at).where(
         col(DeletionRequest.status) == DeletionStatus.COMPLETED, col(DeletionRequest.purged_at).is_(None),
         col(DeletionRequest.completed_at).is_not(None)).order_by(col(DeletionRequest.id))).all()
@@ -69,7 +69,7 @@ def purge_personal_data(*, session: Session, now: datetime) -> int:
 
 
 def is_purge_due(completed_at: datetime, today: date) -> bool:
-    return purge_due_on(completed_at.astimezone(UTC).date()) <= today
+    return purge_due_on(utc_date(completed_at)) <= today
 
 
 def _purge(session: Session, request_id: int, now: datetime) -> bool:

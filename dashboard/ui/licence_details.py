@@ -7,6 +7,7 @@ from ..domain import billing, clock
 from ..domain.actor import Actor
 from ..domain.billing import BillingView, PoolView
 from ..domain.deletion import withdraw_deletion
+from ..domain.deletion_notices import utc_date
 from ..domain.deletion_progress import DeletionProgress, deletion_progress
 from ..domain.errors import DomainError
 from ..domain.formatting import format_date
@@ -82,7 +83,7 @@ class LicenceDetails:
                    DeletionStatus.COMPLETED: 'Account cancelled'}.get(progress.status, 'Deletion requested')
         with ui.column().classes('w-full gap-1 p-3 rounded bg-red-1 text-red-10').props('role=status'):
             ui.label(heading).classes('font-semibold')
-            ui.label(f'Requested by {progress.requested_by} on {format_date(progress.requested_at.date())}.')
+            ui.label(f'Requested by {progress.requested_by} on {format_date(utc_date(progress.requested_at))}.')
             if progress.status == DeletionStatus.COMPLETED:
                 ui.label('Every user of this account has lost access.')
             else:

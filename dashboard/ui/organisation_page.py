@@ -12,6 +12,7 @@ from ..db import Database
 from ..domain import billing, clock
 from ..domain.actor import Actor
 from ..domain.billing import BillingView
+from ..domain.deletion_notices import utc_date
 from ..domain.deletion_progress import DeletionProgress, deletion_progress
 from ..domain.errors import DomainError, NotFound
 from ..domain.formatting import format_date, format_timestamp
@@ -146,9 +147,9 @@ class OrganisationPanel:
             if request is None and done is not None and done.completed_at is not None:
                 with ui.column().classes('w-full gap-0 p-3 rounded bg-grey-2 text-grey-9'):
                     ui.label('Account cancelled').classes('font-semibold')
-                    purge = (f'personal data purged on {format_date(done.purged_at.date())}' if done.purged_at
+                    purge = (f'personal data purged on {format_date(utc_date(done.purged_at))}' if done.purged_at
                              else f'personal data purge due {format_date(done.purge_due_on)}')
-                    ui.label(f'On {format_date(done.completed_at.date())}; {purge}.')
+                    ui.label(f'On {format_date(utc_date(done.completed_at))}; {purge}.')
             elif request is None:
                 ui.label('No deletion request.').classes('text-grey-7')
             else:
