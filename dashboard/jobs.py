@@ -1,4 +1,4 @@
-"""The scheduled jobs: outbox delivery now; renewal reminders and the deletion lifecycle join them.
+"""The scheduled jobs: renewal reminders, the weekly sales digest, the deletion lifecycle and outbox delivery.
 
 Every job is idempotent and safe when several processes run it at once (`serve` on two machines, plus cron): the
 jobs that queue email queue each one under a dedupe key, so a second run queues nothing new, and delivery claims
@@ -11,9 +11,11 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 
+from .config import get_settings
 from .db import Database
 from .delivery import deliver_outbox
 from .domain import clock
+from .domain.reminders import queue_renewal_reminders, queue_sales_digest
 
 log = logging.getLogger(__name__)
 
@@ -37,17 +39,18 @@ def session_job(operation: Callable[..., int], **values: Callable[[], object]) -
     return run
 
 
-# Jobs that queue email run before delivery, so their mail goes out in the same round. Issue 4's jobs are added
-# here, e.g.
-#   Job('renewal reminders', session_job(queue_renewal_reminders,
-#       stages=lambda: get_settings().renewal_reminder_days), every=timedelta(hours=1), counts='reminders queued'),
-#   Job('sales digest', session_job(queue_sales_digest), every=timedelta(hours=1)),
-#   Job('deletions', session_job(advance_deletions), every=timedelta(minutes=10)),
-#   Job('purge', session_job(purge_personal_data), every=timedelta(hours=1)),
-QUEUEING_JOBS: list[Job] = []
+# Jobs that queue email run before delivery, so their mail goes out in the same round.
+QUEUEING_JOBS: list[Job] = [
+    Job('renewal reminders', session_job(queue_renewal_reminders,
+                                         stages=lambda: get_settings().renewal_reminder_days),
+        every=timedelta(hours=1), counts='reminders queued'),
+    Job('sales digest', session_job(queue_sales_digest, weekday=lambda: get_settings().sales_digest_weekday),
+        every=timedelta(hours=1), counts='digests queued'),
+]
 
-DELIVERY = Job('outbox delivery', lambda db, now: deliver_outbox(db, now=now), every=timedelta(seconds=0),
-               counts='emails sent')
+# Delivery reads the clock again: mail the jobs before it queued a moment ago is due now, not at the next round.
+DELIVERY = Job('outbox delivery', lambda db, now: deliver_outbox(db, now=max(now, clock.now())),
+               every=timedelta(seconds=0), counts='emails sent')
 
 
 def all_jobs() -> list[Job]:

@@ -76,10 +76,13 @@ def test_jobs_run_once_sends_the_outbox_and_says_so(db, smtp_server, cli_environ
     queue(db, 2)
 
     assert main(['jobs', 'run-once']) == 0
-    assert capsys.readouterr().out.splitlines() == ['outbox delivery: 2 emails sent']
-    assert main(['jobs', 'run-once']) == 0
-    assert capsys.readouterr().out.splitlines() == ['outbox delivery: 0 emails sent']
-    assert sorted(received.message['Subject'] for received in smtp_server.received) == ['Email 0', 'Email 1']
+    assert capsys.readouterr().out.splitlines() == [
+        'renewal reminders: 0 reminders queued', 'sales digest: 1 digests queued', 'outbox delivery: 3 emails sent']
+    assert main(['jobs', 'run-once']) == 0  # again: nothing new to queue, nothing left to send
+    assert capsys.readouterr().out.splitlines() == [
+        'renewal reminders: 0 reminders queued', 'sales digest: 0 digests queued', 'outbox delivery: 0 emails sent']
+    subjects = sorted(received.message['Subject'] for received in smtp_server.received)
+    assert len(subjects) == 3 and subjects[:2] == ['Email 0', 'Email 1'] and 'digest' in subjects[2].lower()
 
 
 def test_jobs_run_once_without_smtp_says_mail_stays_in_the_outbox(db, cli_environment, monkeypatch, capsys) -> None:
@@ -90,9 +93,10 @@ def test_jobs_run_once_without_smtp_says_mail_stays_in_the_outbox(db, cli_enviro
     assert main(['jobs', 'run-once']) == 0
 
     assert capsys.readouterr().out.splitlines() == [
-        'SMTP_HOST is not set: mail is not sent and stays in the outbox.', 'outbox delivery: 0 emails sent']
+        'SMTP_HOST is not set: mail is not sent and stays in the outbox.', 'renewal reminders: 0 reminders queued',
+        'sales digest: 1 digests queued', 'outbox delivery: 0 emails sent']
     with db.session() as session:
-        assert session.exec(select(OutboxEmail.status)).all() == ['pending']
+        assert session.exec(select(OutboxEmail.status)).all() == ['pending', 'pending']
 
 
 def test_a_failing_job_makes_run_once_exit_non_zero(db, cli_environment, monkeypatch, capsys) -> None:
