@@ -455,3 +455,17 @@ def _everything(db: Database, organisation_id: int) -> str:
 def _utc(value: datetime | None) -> datetime | None:
     """SQLite gives timestamps back without their zone; they are UTC."""
     return value.replace(tzinfo=UTC) if value is not None and value.tzinfo is None else value
+
+
+def test_an_expired_account_is_told_it_ends_today_and_names_are_escaped_in_html(db, session: Session) -> None:
+    organisation = make_organisation(session, name='Smith & <Sons>', serial_number='SN-AMP-1',
+                                     subscription_end=TODAY - timedelta(days=10))
+    admin = make_user(session, organisation, 'global_admin', full_name='Sam Smith', email='sam@smith.example')
+
+    request_deletion(session=session, actor=actor(admin), organisation_id=organisation.id, today=TODAY)
+
+    notice = emails(db)[1]
+    assert notice.to_address == 'sam@smith.example'
+    assert 'effective 15 Jun 2026' in notice.subject and 'Smith & <Sons>' in notice.subject
+    assert 'today, because the subscription period has ended' in notice.body_text
+    assert 'Smith &amp; &lt;Sons&gt;' in notice.body_html and '<Sons>' not in notice.body_html
