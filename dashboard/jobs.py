@@ -15,6 +15,8 @@ from .config import get_settings
 from .db import Database
 from .delivery import deliver_outbox
 from .domain import clock
+from .domain.deletion_lifecycle import advance_deletions
+from .domain.purge import purge_personal_data
 from .domain.reminders import queue_renewal_reminders, queue_sales_digest
 
 log = logging.getLogger(__name__)
@@ -46,6 +48,10 @@ QUEUEING_JOBS: list[Job] = [
         every=timedelta(hours=1), counts='reminders queued'),
     Job('sales digest', session_job(queue_sales_digest, weekday=lambda: get_settings().sales_digest_weekday),
         every=timedelta(hours=1), counts='digests queued'),
+    Job('account deletions', session_job(advance_deletions), every=timedelta(minutes=5),
+        counts='accounts cancelled'),
+    Job('personal data purge', session_job(purge_personal_data), every=timedelta(hours=1),
+        counts='accounts purged'),
 ]
 
 # Delivery reads the clock again: mail the jobs before it queued a moment ago is due now, not at the next round.

@@ -1,6 +1,6 @@
 """The scheduled jobs: each runs when due, one failing does not stop the others, and `jobs run-once` for cron."""
 
-from datetime import timedelta
+from datetime import UTC, datetime, timedelta
 
 import pytest
 from sqlmodel import select
@@ -8,9 +8,12 @@ from sqlmodel import select
 from dashboard import jobs
 from dashboard.cli import main
 from dashboard.config import get_settings
-from dashboard.domain.models import OutboxEmail
+from dashboard.domain.accounts import active_user
+from dashboard.domain.deletion import request_deletion
+from dashboard.domain.models import DeletionRequest, Organisation, OutboxEmail, User
 from dashboard.jobs import Job, Schedule, run_due_jobs, session_job
 from tests.domain.test_delivery import T0, queue, smtp_server  # noqa: F401 - a fixture
+from tests.factories import actor, make_organisation, make_pool, make_user
 
 
 def test_every_job_runs_and_a_failing_one_does_not_stop_the_others(db, caplog) -> None:
@@ -77,10 +80,14 @@ def test_jobs_run_once_sends_the_outbox_and_says_so(db, smtp_server, cli_environ
 
     assert main(['jobs', 'run-once']) == 0
     assert capsys.readouterr().out.splitlines() == [
-        'renewal reminders: 0 reminders queued', 'sales digest: 1 digests queued', 'outbox delivery: 3 emails sent']
+        'renewal reminders: 0 reminders queued', 'sales digest: 1 digests queued',
+        'account deletions: 0 accounts cancelled', 'personal data purge: 0 accounts purged',
+        'outbox delivery: 3 emails sent']
     assert main(['jobs', 'run-once']) == 0  # again: nothing new to queue, nothing left to send
     assert capsys.readouterr().out.splitlines() == [
-        'renewal reminders: 0 reminders queued', 'sales digest: 0 digests queued', 'outbox delivery: 0 emails sent']
+        'renewal reminders: 0 reminders queued', 'sales digest: 0 digests queued',
+        'account deletions: 0 accounts cancelled', 'personal data purge: 0 accounts purged',
+        'outbox delivery: 0 emails sent']
     subjects = sorted(received.message['Subject'] for received in smtp_server.received)
     assert len(subjects) == 3 and subjects[:2] == ['Email 0', 'Email 1'] and 'digest' in subjects[2].lower()
 
@@ -94,7 +101,8 @@ def test_jobs_run_once_without_smtp_says_mail_stays_in_the_outbox(db, cli_enviro
 
     assert capsys.readouterr().out.splitlines() == [
         'SMTP_HOST is not set: mail is not sent and stays in the outbox.', 'renewal reminders: 0 reminders queued',
-        'sales digest: 1 digests queued', 'outbox delivery: 0 emails sent']
+        'sales digest: 1 digests queued', 'account deletions: 0 accounts cancelled',
+        'personal data purge: 0 accounts purged', 'outbox delivery: 0 emails sent']
     with db.session() as session:
         assert session.exec(select(OutboxEmail.status)).all() == ['pending', 'pending']
 
@@ -108,3 +116,37 @@ def test_a_failing_job_makes_run_once_exit_non_zero(db, cli_environment, monkeyp
     assert main(['jobs', 'run-once']) == 1
 
     assert 'renewal reminders: FAILED (see above)' in capsys.readouterr().out
+
+
+def test_the_jobs_carry_a_deletion_through_cancellation_and_purge_and_remind_before_expiry(db, session) -> None:
+    """The registered jobs, driven by a clock: a reminder 30 days before a pool expires; on the effective date the
+    account is cancelled and its people can no longer sign in; 29 days later their personal data is gone."""
+    start = datetime(2027, 1, 4, 9, tzinfo=UTC)
+    end = start.date() + timedelta(days=30)
+    organisation = make_organisation(session, name='Doomed Ltd', subscription_end=end)
+    make_pool(session, organisation, expiry_date=end)
+    admin = make_user(session, organisation, 'global_admin', full_name='Gina Global', email='gina@doomed.example')
+    organisation.main_contact_id = admin.id
+    session.add(organisation)
+    session.commit()
+    request_deletion(session=session, actor=actor(admin), organisation_id=organisation.id, today=start.date())
+
+    def run(at: datetime) -> dict[str, int]:
+        return run_due_jobs(db, at)
+
+    assert run(start)['renewal reminders'] == 1
+    assert run(start)['renewal reminders'] == 0  # the same stage never twice
+    assert run(start + timedelta(days=29))['account deletions'] == 0  # the day before: nothing yet
+    assert run(start + timedelta(days=30))['account deletions'] == 1
+    with db.session() as check:
+        assert check.get(Organisation, organisation.id).cancelled_at is not None
+        assert active_user(session=check, user_id=admin.id) is None  # signed out, and no new sign-in
+        assert check.exec(select(DeletionRequest.status)).one() == 'completed'
+    assert run(start + timedelta(days=30 + 28))['personal data purge'] == 0
+    assert run(start + timedelta(days=30 + 29))['personal data purge'] == 1
+    with db.session() as check:
+        person = check.get(User, admin.id)
+        assert (person.full_name, person.email) == ('Deleted user', f'deleted-user-{admin.id}@invalid')
+        kinds = check.exec(select(OutboxEmail.kind).order_by(OutboxEmail.id)).all()
+        assert {'renewal_reminder', 'deletion_starting', 'deletion_completed'} <= set(kinds)
+        assert all('gina@doomed.example' not in e.to_address for e in check.exec(select(OutboxEmail)).all())
