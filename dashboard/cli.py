@@ -5,6 +5,7 @@ import getpass
 import logging
 import os
 import sys
+from datetime import UTC, date, datetime, time
 from pathlib import Path
 
 from sqlmodel import func, select
@@ -51,6 +52,9 @@ def _parser() -> argparse.ArgumentParser:
     jobs = commands.add_parser('jobs', help='the scheduled jobs: mail delivery, reminders, deletions')
     job_commands = jobs.add_subparsers(required=True, metavar='ACTION')
     run_once = job_commands.add_parser('run-once', help='run every job once now (for cron) and say what each did')
+    run_once.add_argument('--at', type=_moment, metavar='WHEN',
+                          help='run them as if it were then (YYYY-MM-DD or an ISO time; UTC unless it says): to try '
+                               'what happens on an effective date or 30 days after it')
     run_once.set_defaults(run=_run_jobs_once)
     return parser
 
@@ -135,14 +139,23 @@ def _print_logins(logins: list[tuple[str, str, str]]) -> None:
         print(f'  {role:<14} {email:<44} {password}')
 
 
-def _run_jobs_once(_args: argparse.Namespace) -> int:
+def _moment(value: str) -> datetime:
+    try:
+        moment = datetime.fromisoformat(value) if 'T' in value or ' ' in value else \
+            datetime.combine(date.fromisoformat(value), time(9))
+    except ValueError:
+        raise argparse.ArgumentTypeError(f'{value!r} is not a date (YYYY-MM-DD) or an ISO time') from None
+    return moment if moment.tzinfo else moment.replace(tzinfo=UTC)
+
+
+def _run_jobs_once(args: argparse.Namespace) -> int:
     from .jobs import all_jobs, run_due_jobs
 
     logging.basicConfig(level=logging.WARNING, format='%(levelname)s %(name)s: %(message)s')
     settings = get_settings()
     if not settings.smtp_host:
         print('SMTP_HOST is not set: mail is not sent and stays in the outbox.')
-    results = run_due_jobs(_database())
+    results = run_due_jobs(_database(), args.at)
     for job in all_jobs():
         done = f'{results[job.name]} {job.counts}' if job.name in results else 'FAILED (see above)'
         print(f'{job.name}: {done}')

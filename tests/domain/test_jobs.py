@@ -1,6 +1,6 @@
 """The scheduled jobs: each runs when due, one failing does not stop the others, and `jobs run-once` for cron."""
 
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, date, datetime, timedelta
 
 import pytest
 from sqlmodel import select
@@ -150,3 +150,26 @@ def test_the_jobs_carry_a_deletion_through_cancellation_and_purge_and_remind_bef
         kinds = check.exec(select(OutboxEmail.kind).order_by(OutboxEmail.id)).all()
         assert {'renewal_reminder', 'deletion_starting', 'deletion_completed'} <= set(kinds)
         assert all('gina@doomed.example' not in e.to_address for e in check.exec(select(OutboxEmail)).all())
+
+
+def test_jobs_run_once_at_a_chosen_moment_to_try_the_lifecycle_by_hand(db, session, cli_environment, capsys) -> None:
+    end = date(2027, 3, 31)
+    organisation = make_organisation(session, subscription_end=end)
+    admin = make_user(session, organisation, 'global_admin')
+    request_deletion(session=session, actor=actor(admin), organisation_id=organisation.id, today=date(2027, 3, 1))
+
+    assert main(['jobs', 'run-once', '--at', '2027-03-30']) == 0
+    assert 'account deletions: 0 accounts cancelled' in capsys.readouterr().out
+    assert main(['jobs', 'run-once', '--at', '2027-03-31T18:00:00+01:00']) == 0
+    assert 'account deletions: 1 accounts cancelled' in capsys.readouterr().out
+    with db.session() as check:
+        assert check.get(Organisation, organisation.id).cancelled_at is not None
+
+
+def test_jobs_run_once_refuses_a_moment_it_cannot_read(db, cli_environment, capsys) -> None:
+    with pytest.raises(SystemExit) as exit_code:
+        main(['jobs', 'run-once', '--at', '31/03/2027'])
+    assert exit_code.value.code == 2
+    assert "'31/03/2027' is not a date (YYYY-MM-DD) or an ISO time" in capsys.readouterr().err
+    with db.session() as check:
+        assert check.exec(select(OutboxEmail)).all() == []
