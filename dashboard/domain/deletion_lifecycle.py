@@ -53,7 +53,8 @@ def _start(session: Session, request_id: int, now: datetime) -> bool:
         return False
     request, organisation = _load(session, request_id)
     queue_notice(session=session, organisation=organisation, request=request, step='starting',
-                 to=contact_addresses(session=session, organisation=organisation, request=request))
+                 to=contact_addresses(session=session, organisation=organisation, request=request),
+                 late=request.effective_date < utc_date(now))  # the jobs did not run that day: say when it was
     record_job_audit(session=session, organisation_id=organisation.id, action='deletion_started',
                      details=f'request {request_id}', now=now)
     session.commit()

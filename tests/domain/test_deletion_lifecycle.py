@@ -162,8 +162,9 @@ def test_on_the_effective_date_the_account_is_cancelled_and_the_contacts_told_on
     starting, completed = emails(db)[2:]
     assert (starting.dedupe_key, completed.dedupe_key) == (f'deletion:{request.id}:starting',
                                                            f'deletion:{request.id}:completed')
-    assert 'starts today' in starting.subject and 'NS-7781-QX' in starting.subject
+    assert 'starts now' in starting.subject and 'NS-7781-QX' in starting.subject
     assert 'Acme Remote Ltd' in starting.body_text and 'lose access' in starting.body_text
+    assert 'takes effect today, 5 Mar 2027' in starting.body_text
     assert 'complete' in completed.subject and 'Acme Remote Ltd' in completed.body_html
     assert '5 Mar 2027' in completed.body_text and '4 Apr 2027' in completed.body_text  # purged by then
     with db.session() as fresh:
@@ -469,3 +470,13 @@ def test_an_expired_account_is_told_it_ends_today_and_names_are_escaped_in_html(
     assert 'effective 15 Jun 2026' in notice.subject and 'Smith & <Sons>' in notice.subject
     assert 'today, because the subscription period has ended' in notice.body_text
     assert 'Smith &amp; &lt;Sons&gt;' in notice.body_html and '<Sons>' not in notice.body_html
+
+
+def test_a_cancellation_the_jobs_reach_late_says_when_it_took_effect(db, session: Session, acme: Acme) -> None:
+    """The jobs did not run on the effective date (an outage, a daily cron): the notice must not say 'today'."""
+    requested(session, acme)
+    assert advance_deletions(session=session, now=ON_THE_DAY + timedelta(days=3)) == 1
+    starting = emails(db)[2]
+    assert starting.kind == 'deletion_starting'
+    assert 'took effect on 5 Mar 2027' in starting.body_text and 'today' not in starting.body_text
+    assert 'took effect on' in starting.body_html
