@@ -40,6 +40,7 @@ LEASE = timedelta(minutes=5)
 FIRST_RETRY = timedelta(minutes=1)
 LONGEST_RETRY = timedelta(hours=6)
 MAX_ERROR = 2000
+UNAVAILABLE = 'The mail server is unavailable (not counted as an attempt): '
 TAKEN_OVER = 'The worker sending it stopped before it was marked sent; sent again once its lease ran out.'
 
 Sender = Callable[[EmailMessage], None]
@@ -47,7 +48,8 @@ Sender = Callable[[EmailMessage], None]
 
 
 class MailServerUnavailable(Exception):
-    """The server cannot be reached or refuses us (connection, TLS, log-in): no point trying the next email now."""
+    """The server cannot be reached or refuses us (connection, TLS, log-in, 421, our sender refused, a drop before
+    it accepted the message): no point trying the next email now, and no email is charged an attempt for it."""
 
 
 class PermanentlyRejected(Exception):
@@ -89,8 +91,10 @@ def deliver_outbox(db: Database, *, now: datetime | None = None, limit: int = 50
             try:
                 send(compose(email, settings))
             except MailServerUnavailable as error:
-                _record_failure(db, email, worker=worker, now=current(), error=error, settings=settings)
-                break  # the server is down: the other emails wait for the next run, their attempts untouched
+                # Not this email's fault: it goes back to the queue uncharged, and the run stops. However long the
+                # outage, no email climbs towards OUTBOX_MAX_ATTEMPTS because of it.
+                _release(db, email, worker=worker, error=error)
+                break
             except Exception as error:  # noqa: BLE001 - whatever went wrong, the email is retried later
                 _record_failure(db, email, worker=worker, now=current(), error=error, settings=settings,
                                 permanent=isinstance(error, PermanentlyRejected))
@@ -179,6 +183,20 @@ def _mark_sent(db: Database, email: Claimed, *, worker: str, now: datetime) -> i
     return 1
 
 
+def _release(db: Database, email: Claimed, *, worker: str, error: Exception) -> None:
+    """Gives a claimed email back, pending as before, without counting an attempt; `last_error` says why, so the
+    Outbox page shows that the server is unavailable. Its next attempt time is unchanged: due at the next run."""
+    message = f'{UNAVAILABLE}{error}'[:MAX_ERROR]
+    log.warning('Outbox email %s not sent, the mail server is unavailable; stopping this run: %s', email.id, error)
+    table = OutboxEmail.__table__  # type: ignore[attr-defined]
+    with db.session() as session:
+        session.execute(update(table).where(table.c.id == email.id, table.c.claimed_by == worker,
+                                            table.c.status == OutboxStatus.SENDING)
+                        .values(status=OutboxStatus.PENDING, claimed_by=None, claimed_until=None,
+                                last_error=message))
+        session.commit()
+
+
 def _record_failure(db: Database, email: Claimed, *, worker: str, now: datetime, error: Exception,
                     settings: Settings, permanent: bool = False) -> None:
     failures = email.attempts + 1
@@ -211,12 +229,32 @@ class SmtpSender:
             refused = connection.send_message(message, from_addr=sender, to_addrs=recipients)
         except smtplib.SMTPRecipientsRefused as error:
             self.close()  # a fresh connection for the next message: smtplib leaves this one mid-transaction
+            if any(code == 421 for code, _text in error.recipients.values()):
+                raise MailServerUnavailable(f'every recipient deferred: {_refusals(error.recipients)}') from error
             if all(500 <= code < 600 for code, _text in error.recipients.values()):
                 raise PermanentlyRejected(f'every recipient refused: {_refusals(error.recipients)}') from error
             raise
         except smtplib.SMTPServerDisconnected as error:
             self.connection = None
             raise MailServerUnavailable(f'the mail server closed the connection: {error}') from error
+        except smtplib.SMTPSenderRefused as error:  # MAIL FROM refused: every email would be, whatever its recipient
+            self.close()
+            raise MailServerUnavailable(f'the mail server refused the sender {error.sender}: '
+                                        f'{error.smtp_code} {_text(error.smtp_error)}') from error
+        except smtplib.SMTPResponseException as error:
+            self.close()
+            if error.smtp_code == 421:  # 'service not available', at any step
+                raise MailServerUnavailable(f'{error.smtp_code} {_text(error.smtp_error)}') from error
+            if error.smtp_code == 552:  # too big, or over a quota: this message, for good
+                raise PermanentlyRejected(f'{error.smtp_code} {_text(error.smtp_error)}') from error
+            raise
+        except smtplib.SMTPException:  # smtplib's errors are OSErrors too, but these are about this message
+            self.close()
+            raise
+        except OSError as error:  # the connection broke or timed out mid-transaction
+            self.close()
+            raise MailServerUnavailable(f'the connection to the mail server failed: {type(error).__name__}: '
+                                        f'{error}') from error
         except Exception:
             self.close()
             raise
@@ -251,5 +289,8 @@ class SmtpSender:
 
 
 def _refusals(refused: dict) -> str:
-    return '; '.join(f'{address} ({code} {text.decode(errors="replace") if isinstance(text, bytes) else text})'
-                     for address, (code, text) in refused.items())
+    return '; '.join(f'{address} ({code} {_text(text)})' for address, (code, text) in refused.items())
+
+
+def _text(text: bytes | str) -> str:
+    return text.decode(errors='replace') if isinstance(text, bytes) else str(text)
