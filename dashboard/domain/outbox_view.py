@@ -5,6 +5,7 @@ from datetime import UTC, datetime
 
 from sqlmodel import Session, col, func, select
 
+from .accounts import require_current
 from .actor import Actor
 from .errors import NotFound
 from .formatting import format_date
@@ -60,6 +61,7 @@ def list_outbox(*, session: Session, actor: Actor, status: str = '', page: int =
                 ) -> tuple[list[OutboxRow], int]:
     """One page of the outbox, newest first, and how many emails match; for the vendor's staff only."""
     actor.require_vendor()
+    require_current(session=session, actor=actor)  # not for a page left open by someone since deactivated or demoted
     conditions = [OutboxEmail.status == status] if status in set(OutboxStatus) else []
     page_size = page_size if page_size in PAGE_SIZES else PAGE_SIZES[1]
     statement = (select(OutboxEmail.id, OutboxEmail.to_address, OutboxEmail.subject, OutboxEmail.kind,
@@ -74,6 +76,7 @@ def list_outbox(*, session: Session, actor: Actor, status: str = '', page: int =
 
 def outbox_bodies(*, session: Session, actor: Actor, email_id: int) -> OutboxBodies:
     actor.require_vendor()
+    require_current(session=session, actor=actor)
     valid = isinstance(email_id, int) and not isinstance(email_id, bool)
     email = session.get(OutboxEmail, email_id) if valid else None
     if email is None or email.id is None:

@@ -45,3 +45,23 @@ def test_customers_are_refused_even_their_own_organisations_mail(session: Sessio
         list_outbox(session=session, actor=admin)
     with pytest.raises(PermissionDenied):
         outbox_bodies(session=session, actor=admin, email_id=1)
+
+
+@pytest.mark.parametrize('change', ['deactivated', 'demoted to a customer'])
+def test_a_vendor_user_changed_since_the_page_opened_reads_no_more_mail(session: Session, change: str) -> None:
+    user = make_user(session, None, 'sales')
+    sales = actor(user)  # the open page acts for this
+    queue_email(session=session, to='a@example.com', subject='S', body_text='T')
+    session.commit()
+    [row], _count = list_outbox(session=session, actor=sales)
+    if change == 'deactivated':
+        user.is_active = False
+    else:
+        user.organisation_id, user.role = make_organisation(session).id, 'global_admin'
+    session.add(user)
+    session.commit()
+
+    with pytest.raises(PermissionDenied, match='Your account has changed'):
+        list_outbox(session=session, actor=sales)
+    with pytest.raises(PermissionDenied, match='Your account has changed'):
+        outbox_bodies(session=session, actor=sales, email_id=row.id)
