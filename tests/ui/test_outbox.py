@@ -8,6 +8,8 @@ from dashboard.config import get_settings
 from dashboard.domain.outbox import queue_email
 from tests.ui.conftest import log_in
 
+CSP = ('<meta http-equiv="Content-Security-Policy" '
+       """content="default-src 'none'; style-src 'unsafe-inline'; img-src data:">""")
 NOT_SENDING = 'Mail is not being sent: no SMTP server is configured; emails stay here.'
 
 
@@ -53,7 +55,20 @@ async def test_a_row_opens_the_email_with_its_text_and_its_html_sandboxed(user: 
     frame = user.find(marker='html').elements.pop()
     assert frame.tag == 'iframe'
     assert frame.props['sandbox'] == ''  # no script in the email runs, and it cannot reach the page
-    assert frame.props['srcdoc'] == '<p>Renew <b>now</b></p><script>alert(1)</script>'
+    assert frame.props['srcdoc'] == CSP + '<p>Renew <b>now</b></p><script>alert(1)</script>'
+
+
+async def test_the_html_frame_loads_nothing_remote(user: User, vendor, db) -> None:
+    queue(db, 'Tracked', html='<p>Hi</p><img src="http://tracker.example/pixel.gif">')
+    await log_in(user, vendor.sales)
+    await user.open('/vendor/outbox')
+
+    user.find(marker='outbox').trigger('rowClick', [{}, shown_rows(user)[0], 0])
+
+    await user.should_see('The text body.')
+    srcdoc = user.find(marker='html').elements.pop().props['srcdoc']
+    assert srcdoc.startswith(CSP)  # before anything of the email, so it governs all of it
+    assert srcdoc.endswith('<img src="http://tracker.example/pixel.gif">')
 
 
 async def test_the_status_filter_narrows_the_list(user: User, vendor, db) -> None:
