@@ -1,5 +1,13 @@
-"""The deletion lifecycle's job: on the effective date, the contacts are told the cancellation starts, every user of
-the organisation loses access, and once that is done the contacts are told it is complete.
+"""The deletion lifecycle's job: once the effective date has ended, the contacts are told the cancellation starts,
+every user of the organisation loses access, and once that is done the contacts are told it is complete.
+
+The effective date is the last day the account keeps its access: the seed says the cancellation takes effect at the
+END of the current subscription period, and the subscription end is the last day paid for (an account is Expired only
+once `subscription_end < today`). So the cancellation starts on the first run after that day has ended (UTC), i.e.
+when `effective_date < today`, never on the effective date itself. An expired account's request has the request day
+as its effective date (`deletion.effective_date_for`): it is treated the same way, cancelled at the end of the request
+day (the first run on the next day), which keeps what the dialog and the request email say ("takes effect today")
+true and leaves the rest of that day to withdraw the request.
 
 Safe to run often and from several processes at once: each step claims its request with a guarded UPDATE (`... WHERE
 status = 'pending'`) so only one process takes it, its emails carry dedupe keys, and each request is committed on its
@@ -21,11 +29,11 @@ SYSTEM_ACTOR = 'Scheduled job'  # the audit log's "who" for what the jobs do
 
 
 def advance_deletions(*, session: Session, now: datetime) -> int:
-    """Starts and completes every request whose effective date (a UTC day) has come; also finishes one that a crashed
-    run left in progress. Returns how many it completed (accounts cancelled) in this run."""
+    """Starts and completes every request whose effective date (a UTC day) has ended, i.e. is before today; also
+    finishes one that a crashed run left in progress. Returns how many it completed (accounts cancelled) in this run."""
     today = utc_date(now)
     due = session.exec(select(DeletionRequest.id).where(or_(
-        and_(col(DeletionRequest.status) == DeletionStatus.PENDING, col(DeletionRequest.effective_date) <= today),
+        and_(col(DeletionRequest.status) == DeletionStatus.PENDING, col(DeletionRequest.effective_date) < today),
         col(DeletionRequest.status) == DeletionStatus.IN_PROGRESS)).order_by(col(DeletionRequest.id))).all()
     session.rollback()  # end the read: each request gets a transaction of its own
     completed = 0
@@ -45,7 +53,7 @@ def _start(session: Session, request_id: int, now: datetime) -> bool:
     claimed = session.execute(
         update(DeletionRequest)
         .where(col(DeletionRequest.id) == request_id, col(DeletionRequest.status) == DeletionStatus.PENDING,
-               col(DeletionRequest.effective_date) <= utc_date(now))
+               col(DeletionRequest.effective_date) < utc_date(now))
         .values(status=DeletionStatus.IN_PROGRESS, started_at=now).execution_options(synchronize_session=False)
     ).rowcount
     if claimed != 1:  # withdrawn, moved, or another process took it
@@ -53,8 +61,7 @@ def _start(session: Session, request_id: int, now: datetime) -> bool:
         return False
     request, organisation = _load(session, request_id)
     queue_notice(session=session, organisation=organisation, request=request, step='starting',
-                 to=contact_addresses(session=session, organisation=organisation, request=request),
-                 late=request.effective_date < utc_date(now))  # the jobs did not run that day: say when it was
+                 to=contact_addresses(session=session, organisation=organisation, request=request))
     record_job_audit(session=session, organisation_id=organisation.id, action='deletion_started',
                      details=f'request {request_id}', now=now)
     session.commit()

@@ -41,7 +41,8 @@ from tests.factories import (
 
 TODAY = date(2026, 6, 15)
 EFFECTIVE = date(2027, 3, 5)
-ON_THE_DAY = datetime(2027, 3, 5, 6, 0, tzinfo=UTC)
+LAST_MOMENT = datetime(2027, 3, 5, 23, 59, 59, tzinfo=UTC)  # the effective date: the account is still paid for
+THE_DAY_AFTER = datetime(2027, 3, 6, 0, 5, tzinfo=UTC)  # the first run once the effective date has ended
 PASSWORD = 'correct horse battery'
 SUPPORT = get_settings().vendor_support_email
 
@@ -134,39 +135,42 @@ def test_a_request_notifies_vendor_support_and_the_contacts(db, session: Session
             assert promise in body
 
 
-def test_nothing_happens_before_the_effective_date(db, session: Session, acme: Acme) -> None:
+def test_nothing_happens_before_the_effective_date_has_ended(db, session: Session, acme: Acme) -> None:
+    """The seed: the cancellation takes effect at the END of the subscription period; its last day is paid for."""
     request = requested(session, acme)
 
     assert advance_deletions(session=session, now=datetime(2027, 3, 4, 23, 59, 59, tzinfo=UTC)) == 0
+    assert advance_deletions(session=session, now=datetime(2027, 3, 5, 0, 0, tzinfo=UTC)) == 0
+    assert advance_deletions(session=session, now=LAST_MOMENT) == 0
 
     request, organisation = stored(db, request.id)
     assert (request.status, request.started_at, organisation.cancelled_at) == ('pending', None, None)
     assert len(emails(db)) == 2
 
 
-def test_on_the_effective_date_the_account_is_cancelled_and_the_contacts_told_once(db, session: Session,
-                                                                                   acme: Acme) -> None:
+def test_the_day_after_the_effective_date_the_account_is_cancelled_and_the_contacts_told_once(
+        db, session: Session, acme: Acme) -> None:
     request = requested(session, acme)
     assert authenticate(session=session, email='abe@acme.example', password=PASSWORD) is not None
 
-    assert advance_deletions(session=session, now=ON_THE_DAY) == 1
-    assert advance_deletions(session=session, now=ON_THE_DAY + timedelta(hours=1)) == 0
+    assert advance_deletions(session=session, now=THE_DAY_AFTER) == 1
+    assert advance_deletions(session=session, now=THE_DAY_AFTER + timedelta(hours=1)) == 0
     with db.session() as another_process:
-        assert advance_deletions(session=another_process, now=ON_THE_DAY + timedelta(days=1)) == 0
+        assert advance_deletions(session=another_process, now=THE_DAY_AFTER + timedelta(days=1)) == 0
 
     request, organisation = stored(db, request.id)
     assert (request.status, _utc(request.started_at), _utc(request.completed_at)) == (
-        'completed', ON_THE_DAY, ON_THE_DAY)
-    assert _utc(organisation.cancelled_at) == ON_THE_DAY
+        'completed', THE_DAY_AFTER, THE_DAY_AFTER)
+    assert _utc(organisation.cancelled_at) == THE_DAY_AFTER
     assert notices(db)[2:] == [('deletion_starting', CONTACTS), ('deletion_completed', CONTACTS)]
     starting, completed = emails(db)[2:]
     assert (starting.dedupe_key, completed.dedupe_key) == (f'deletion:{request.id}:starting',
                                                            f'deletion:{request.id}:completed')
     assert 'starts now' in starting.subject and 'NS-7781-QX' in starting.subject
     assert 'Acme Remote Ltd' in starting.body_text and 'lose access' in starting.body_text
-    assert 'takes effect today, 5 Mar 2027' in starting.body_text
+    assert 'took effect at the end of 5 Mar 2027' in starting.body_text and 'today' not in starting.body_text
     assert 'complete' in completed.subject and 'Acme Remote Ltd' in completed.body_html
-    assert '5 Mar 2027' in completed.body_text and '4 Apr 2027' in completed.body_text  # purged by then
+    assert '6 Mar 2027' in completed.body_text and '5 Apr 2027' in completed.body_text  # purged by then
     with db.session() as fresh:
         assert authenticate(session=fresh, email='abe@acme.example', password=PASSWORD) is None
         assert all(active_user(session=fresh, user_id=user.id) is None
@@ -194,7 +198,7 @@ def test_two_processes_at_once_advance_each_request_once(db, session: Session, a
             with db.session() as job_session:
                 # Both have listed the due requests before either claims one.
                 event.listen(job_session, 'after_soft_rollback', lambda *_: barrier.wait(), once=True)
-                advanced.append(advance_deletions(session=job_session, now=ON_THE_DAY))
+                advanced.append(advance_deletions(session=job_session, now=THE_DAY_AFTER))
         except BaseException as error:  # noqa: BLE001  (reported by the assertion below)
             errors.append(error)
 
@@ -225,19 +229,19 @@ def test_a_request_that_fails_does_not_hold_up_the_others(db, session: Session, 
         return real(session=session, organisation=organisation, request=request)
     monkeypatch.setattr(deletion_lifecycle, 'contact_addresses', broken_for_acme)
 
-    assert advance_deletions(session=session, now=ON_THE_DAY) == 1
+    assert advance_deletions(session=session, now=THE_DAY_AFTER) == 1
     assert (stored(db, mine.id)[0].status, stored(db, theirs.id)[0].status) == ('pending', 'completed')
 
     monkeypatch.setattr(deletion_lifecycle, 'contact_addresses', real)
-    assert advance_deletions(session=session, now=ON_THE_DAY + timedelta(minutes=5)) == 1
+    assert advance_deletions(session=session, now=THE_DAY_AFTER + timedelta(minutes=5)) == 1
     assert stored(db, mine.id)[0].status == 'completed'
 
 
 def test_a_request_left_in_progress_is_completed_by_the_next_run(db, session: Session, acme: Acme) -> None:
     request = make_deletion_request(session, acme.organisation, status='in_progress',
-                                    started_at=ON_THE_DAY - timedelta(days=2))
+                                    started_at=THE_DAY_AFTER - timedelta(days=2))
 
-    assert advance_deletions(session=session, now=ON_THE_DAY) == 1
+    assert advance_deletions(session=session, now=THE_DAY_AFTER) == 1
 
     request, organisation = stored(db, request.id)
     assert request.status == 'completed' and organisation.cancelled_at is not None
@@ -247,13 +251,13 @@ def test_a_request_left_in_progress_is_completed_by_the_next_run(db, session: Se
 def test_the_purge_waits_until_it_is_due_then_removes_every_personal_datum(db, session: Session, acme: Acme,
                                                                            other: User) -> None:
     request = requested(session, acme)
-    advance_deletions(session=session, now=ON_THE_DAY)
+    advance_deletions(session=session, now=THE_DAY_AFTER)
     withheld = emails(db)[-1]  # the completion notice, never delivered: the purge must not send it later
 
-    assert purge_personal_data(session=session, now=datetime(2027, 4, 2, 23, 59, tzinfo=UTC)) == 0
+    assert purge_personal_data(session=session, now=datetime(2027, 4, 3, 23, 59, tzinfo=UTC)) == 0
     assert _everything(db, acme.organisation.id).count('Abe Admin') > 3, 'nothing was purged early'
 
-    purge_time = datetime(2027, 4, 3, 0, 5, tzinfo=UTC)  # 29 days after completion: within the 30
+    purge_time = datetime(2027, 4, 4, 0, 5, tzinfo=UTC)  # 29 days after completion: within the 30
     assert purge_personal_data(session=session, now=purge_time) == 1
     assert purge_personal_data(session=session, now=purge_time + timedelta(days=1)) == 0
 
@@ -305,8 +309,8 @@ def test_withdrawing_a_pending_request_notifies_and_stops_everything(db, session
     request = requested(session, acme)
 
     withdraw_deletion(session=session, actor=actor(acme.greta), organisation_id=acme.organisation.id)
-    assert advance_deletions(session=session, now=ON_THE_DAY + timedelta(days=1)) == 0
-    assert purge_personal_data(session=session, now=ON_THE_DAY + timedelta(days=60)) == 0
+    assert advance_deletions(session=session, now=THE_DAY_AFTER + timedelta(days=1)) == 0
+    assert purge_personal_data(session=session, now=THE_DAY_AFTER + timedelta(days=60)) == 0
 
     request, organisation = stored(db, request.id)
     assert (request.status, request.withdrawn_by_name, organisation.cancelled_at) == ('withdrawn', 'Greta Global',
@@ -326,10 +330,10 @@ def test_withdrawing_once_in_progress_is_refused(db, session: Session, acme: Acm
 
 def test_withdrawing_after_completion_is_refused(db, session: Session, acme: Acme) -> None:
     requested(session, acme)
-    advance_deletions(session=session, now=ON_THE_DAY)
+    advance_deletions(session=session, now=THE_DAY_AFTER)
     before = len(emails(db))
 
-    with pytest.raises(InvalidInput, match='The account was cancelled on 5 Mar 2027'):
+    with pytest.raises(InvalidInput, match='The account was cancelled on 6 Mar 2027'):
         withdraw_deletion(session=session, actor=actor(acme.abe), organisation_id=acme.organisation.id)
     assert len(emails(db)) == before
 
@@ -343,7 +347,7 @@ def test_the_job_starting_first_wins_over_a_withdrawal(db, session: Session, acm
     def the_job_gets_there_first(state) -> None:
         if state.is_update and not jobs:
             with db.session() as job_session:
-                jobs.append(advance_deletions(session=job_session, now=ON_THE_DAY))
+                jobs.append(advance_deletions(session=job_session, now=THE_DAY_AFTER))
     event.listen(session, 'do_orm_execute', the_job_gets_there_first)
 
     with pytest.raises(InvalidInput, match='can no longer be withdrawn'):
@@ -368,8 +372,8 @@ def test_the_admin_team_brings_the_date_forward_and_the_contacts_are_told(db, se
     with db.session() as fresh:
         entry = fresh.exec(select(AuditEntry).where(AuditEntry.action == 'deletion_brought_forward')).one()
     assert (entry.actor_name, entry.details) == ('Ada Admin', 'effective 2027-03-05 → 2026-07-01')
-    assert advance_deletions(session=session, now=datetime(2026, 6, 30, 12, tzinfo=UTC)) == 0
-    assert advance_deletions(session=session, now=datetime(2026, 7, 1, 0, 1, tzinfo=UTC)) == 1
+    assert advance_deletions(session=session, now=datetime(2026, 7, 1, 23, 59, tzinfo=UTC)) == 0
+    assert advance_deletions(session=session, now=datetime(2026, 7, 2, 0, 1, tzinfo=UTC)) == 1
 
 
 @pytest.mark.parametrize('who', ['sam', 'abe', 'greta'])
@@ -427,10 +431,10 @@ def test_the_progress_shows_each_step_and_its_notices(db, session: Session, acme
     assert [(n.step, n.status) for n in progress.notices] == [('requested_support', 'pending'),
                                                               ('requested', 'pending')]
 
-    advance_deletions(session=session, now=ON_THE_DAY)
+    advance_deletions(session=session, now=THE_DAY_AFTER)
     progress = deletion_progress(session=session, actor=actor(acme.ada), organisation_id=acme.organisation.id)
-    assert progress.status == 'completed' and _utc(progress.completed_at) == ON_THE_DAY
-    assert (progress.purge_due_on, progress.purge_deadline) == (date(2027, 4, 3), date(2027, 4, 4))
+    assert progress.status == 'completed' and _utc(progress.completed_at) == THE_DAY_AFTER
+    assert (progress.purge_due_on, progress.purge_deadline) == (date(2027, 4, 4), date(2027, 4, 5))
     assert [n.step for n in progress.notices_of('starting', 'completed')] == ['starting', 'completed']
     with pytest.raises(PermissionDenied):
         deletion_progress(session=session, actor=actor(acme.ulf), organisation_id=acme.organisation.id)
@@ -468,15 +472,29 @@ def test_an_expired_account_is_told_it_ends_today_and_names_are_escaped_in_html(
     notice = emails(db)[1]
     assert notice.to_address == 'sam@smith.example'
     assert 'effective 15 Jun 2026' in notice.subject and 'Smith & <Sons>' in notice.subject
-    assert 'today, because the subscription period has ended' in notice.body_text
+    assert 'takes effect at the end of 15 Jun 2026, today, because the subscription period has ended' \
+        in notice.body_text
     assert 'Smith &amp; &lt;Sons&gt;' in notice.body_html and '<Sons>' not in notice.body_html
 
 
+def test_an_expired_account_is_cancelled_at_the_end_of_the_request_day(db, session: Session) -> None:
+    """Its effective date is the request day: as for every account, the cancellation starts once that day ended."""
+    organisation = make_organisation(session, subscription_end=TODAY - timedelta(days=10))
+    admin = make_user(session, organisation, 'global_admin')
+    request = request_deletion(session=session, actor=actor(admin), organisation_id=organisation.id, today=TODAY)
+    assert request.effective_date == TODAY
+
+    assert advance_deletions(session=session, now=datetime(2026, 6, 15, 23, 59, 59, tzinfo=UTC)) == 0
+    assert advance_deletions(session=session, now=datetime(2026, 6, 16, 0, 0, tzinfo=UTC)) == 1
+    request, cancelled = stored(db, request.id)
+    assert request.status == 'completed' and cancelled.cancelled_at is not None
+
+
 def test_a_cancellation_the_jobs_reach_late_says_when_it_took_effect(db, session: Session, acme: Acme) -> None:
-    """The jobs did not run on the effective date (an outage, a daily cron): the notice must not say 'today'."""
+    """The jobs did not run the day after the effective date (an outage): the notice still says when it was."""
     requested(session, acme)
-    assert advance_deletions(session=session, now=ON_THE_DAY + timedelta(days=3)) == 1
+    assert advance_deletions(session=session, now=THE_DAY_AFTER + timedelta(days=3)) == 1
     starting = emails(db)[2]
     assert starting.kind == 'deletion_starting'
-    assert 'took effect on 5 Mar 2027' in starting.body_text and 'today' not in starting.body_text
-    assert 'took effect on' in starting.body_html
+    assert 'took effect at the end of 5 Mar 2027' in starting.body_text and 'today' not in starting.body_text
+    assert 'took effect at the end of' in starting.body_html

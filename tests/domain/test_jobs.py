@@ -119,8 +119,9 @@ def test_a_failing_job_makes_run_once_exit_non_zero(db, cli_environment, monkeyp
 
 
 def test_the_jobs_carry_a_deletion_through_cancellation_and_purge_and_remind_before_expiry(db, session) -> None:
-    """The registered jobs, driven by a clock: a reminder 30 days before a pool expires; on the effective date the
-    account is cancelled and its people can no longer sign in; 29 days later their personal data is gone."""
+    """The registered jobs, driven by a clock: a reminder 30 days before a pool expires; once the effective date (the
+    last day paid for) has ended the account is cancelled and its people can no longer sign in; 29 days later their
+    personal data is gone."""
     start = datetime(2027, 1, 4, 9, tzinfo=UTC)
     end = start.date() + timedelta(days=30)
     organisation = make_organisation(session, name='Doomed Ltd', subscription_end=end)
@@ -137,13 +138,15 @@ def test_the_jobs_carry_a_deletion_through_cancellation_and_purge_and_remind_bef
     assert run(start)['renewal reminders'] == 1
     assert run(start)['renewal reminders'] == 0  # the same stage never twice
     assert run(start + timedelta(days=29))['account deletions'] == 0  # the day before: nothing yet
-    assert run(start + timedelta(days=30))['account deletions'] == 1
+    assert run(start + timedelta(days=30))['account deletions'] == 0  # the effective date: still paid for
+    assert run(start + timedelta(days=30, hours=14, minutes=59))['account deletions'] == 0  # 23:59 that day
+    assert run(start + timedelta(days=31))['account deletions'] == 1  # the day after
     with db.session() as check:
         assert check.get(Organisation, organisation.id).cancelled_at is not None
         assert active_user(session=check, user_id=admin.id) is None  # signed out, and no new sign-in
         assert check.exec(select(DeletionRequest.status)).one() == 'completed'
-    assert run(start + timedelta(days=30 + 28))['personal data purge'] == 0
-    assert run(start + timedelta(days=30 + 29))['personal data purge'] == 1
+    assert run(start + timedelta(days=31 + 28))['personal data purge'] == 0
+    assert run(start + timedelta(days=31 + 29))['personal data purge'] == 1
     with db.session() as check:
         person = check.get(User, admin.id)
         assert (person.full_name, person.email) == ('Deleted user', f'deleted-user-{admin.id}@invalid')
@@ -158,9 +161,9 @@ def test_jobs_run_once_at_a_chosen_moment_to_try_the_lifecycle_by_hand(db, sessi
     admin = make_user(session, organisation, 'global_admin')
     request_deletion(session=session, actor=actor(admin), organisation_id=organisation.id, today=date(2027, 3, 1))
 
-    assert main(['jobs', 'run-once', '--at', '2027-03-30']) == 0
+    assert main(['jobs', 'run-once', '--at', '2027-03-31T23:59:00']) == 0  # the effective date: still paid for
     assert 'account deletions: 0 accounts cancelled' in capsys.readouterr().out
-    assert main(['jobs', 'run-once', '--at', '2027-03-31T18:00:00+01:00']) == 0
+    assert main(['jobs', 'run-once', '--at', '2027-04-01T01:00:00+01:00']) == 0  # 00:00 UTC, the day after
     assert 'account deletions: 1 accounts cancelled' in capsys.readouterr().out
     with db.session() as check:
         assert check.get(Organisation, organisation.id).cancelled_at is not None

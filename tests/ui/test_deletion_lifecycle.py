@@ -37,7 +37,8 @@ async def test_a_pending_request_shows_its_timeline_to_the_customer(user: User, 
     effective = acme.organisation.subscription_end
     for text in ['Deletion requested', f'The cancellation takes effect on {format_date(effective)}.',
                  'Requested', 'by Bill Billing', 'Takes effect', format_date(effective), 'in 100 days',
-                 'Cancellation starts', 'on the effective date', 'Cancellation completed', 'Personal data purge',
+                 'Cancellation starts', f'at the end of {format_date(effective)}', 'Cancellation completed',
+                 'Personal data purge',
                  'within 30 days after completion', 'Email to the contacts', 'Email to vendor support']:
         await user.should_see(text)
     await user.should_see(marker='notice')
@@ -51,7 +52,7 @@ async def test_the_vendor_follows_the_request_to_completion_and_purge(user: User
         email.status, email.sent_at = 'sent', datetime(2026, 6, 15, 9, 30, tzinfo=UTC)
         session.add(email)
         session.commit()
-    completed = _run_jobs(db, acme.organisation.subscription_end)
+    completed = _run_jobs(db, acme.organisation.subscription_end + timedelta(days=1))  # once its last day ended
     await log_in(user, vendor.admin)
     await user.open(f'/vendor/organisations/{acme.organisation.id}')
     purge_day = completed.date() + timedelta(days=29)
@@ -104,7 +105,8 @@ async def test_an_open_billing_page_ends_when_the_account_is_cancelled(create_us
     _request(db, acme)
     await log_in(customer, acme.emails['billing_admin'])
     await customer.should_see('Withdraw request')
-    _run_jobs(db, acme.organisation.subscription_end)  # another process: this one hears of it with the next change
+    # Another process, once the last day ended: this page hears of it with the next change.
+    _run_jobs(db, acme.organisation.subscription_end + timedelta(days=1))
 
     await log_in(admin, vendor.admin)
     await admin.open(f'/vendor/organisations/{acme.organisation.id}')
