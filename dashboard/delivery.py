@@ -20,6 +20,7 @@ import secrets
 import smtplib
 import socket
 import ssl
+import time
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
@@ -40,6 +41,8 @@ LEASE = timedelta(minutes=5)
 FIRST_RETRY = timedelta(minutes=1)
 LONGEST_RETRY = timedelta(hours=6)
 MAX_ERROR = 2000
+MARK_SENT_WAITS = (0.2, 0.5, 1.0, 2.0)
+"""Seconds between tries at marking a sent email sent, when the database fails us."""
 UNAVAILABLE = 'The mail server is unavailable (not counted as an attempt): '
 TAKEN_OVER = 'The worker sending it stopped before it was marked sent; sent again once its lease ran out.'
 
@@ -172,15 +175,35 @@ def worker_id() -> str:
 
 
 def _mark_sent(db: Database, email: Claimed, *, worker: str, now: datetime) -> int:
+    """Marks a sent email sent. The server has it already, so a failing UPDATE (database busy, connection dropped)
+    must not end the run: it is tried again with a fresh session after a short wait, and if it still fails that is
+    logged loudly and the run goes on (the email will be sent again once its lease runs out, same Message-ID)."""
+    for attempt, wait in enumerate((*MARK_SENT_WAITS, None), start=1):
+        try:
+            marked = _update_sent(db, email, worker=worker, now=now)
+        except Exception:  # noqa: BLE001 - whatever the database said, the next email still goes
+            if wait is None:
+                log.exception('Outbox email %s was SENT but could not be marked sent after %s tries: it will be '
+                              'sent again when its lease runs out', email.id, attempt)
+                return 1
+            log.warning('Outbox email %s was sent, marking it sent failed (try %s); trying again', email.id, attempt,
+                        exc_info=True)
+            time.sleep(wait)
+            continue
+        if marked != 1:  # only if the lease ran out mid-send and another worker took the email over
+            log.warning('Outbox email %s was sent, but another worker had taken it over meanwhile', email.id)
+        return 1
+    return 1  # not reached
+
+
+def _update_sent(db: Database, email: Claimed, *, worker: str, now: datetime) -> int:
     table = OutboxEmail.__table__  # type: ignore[attr-defined]
     with db.session() as session:
         marked = session.execute(update(table).where(table.c.id == email.id, table.c.claimed_by == worker,
                                                      table.c.status == OutboxStatus.SENDING)
                                  .values(status=OutboxStatus.SENT, sent_at=now, claimed_until=None)).rowcount
         session.commit()
-    if marked != 1:  # only if the lease ran out mid-send and another worker took the email over
-        log.warning('Outbox email %s was sent, but another worker had taken it over meanwhile', email.id)
-    return 1
+    return marked
 
 
 def _release(db: Database, email: Claimed, *, worker: str, error: Exception) -> None:

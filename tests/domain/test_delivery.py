@@ -11,8 +11,10 @@ from email.message import EmailMessage
 
 import pytest
 from aiosmtpd.controller import Controller
+from sqlalchemy.exc import OperationalError
 from sqlmodel import select
 
+from dashboard import delivery
 from dashboard.config import Settings
 from dashboard.delivery import LEASE, SmtpSender, claim_next, deliver_outbox
 from dashboard.domain.emails import render_email
@@ -368,3 +370,43 @@ def test_an_injected_sender_gets_the_composed_message(db) -> None:
     [message] = sent
     assert message['To'] == 'ops@customer.example'
     assert message.get_body(('plain',)).get_content().strip() == 'Text 0'
+
+
+def test_marking_sent_fails_once_the_email_is_sent_once_marked_sent_and_the_run_goes_on(db, smtp_server,
+                                                                                         monkeypatch) -> None:
+    queue(db, 3)
+    real, calls = delivery._update_sent, []
+
+    def database_busy_once(db, email, **kwargs):
+        calls.append(email.id)
+        if len(calls) == 1:
+            raise OperationalError('UPDATE outbox_email', {}, Exception('database is locked'))
+        return real(db, email, **kwargs)
+
+    monkeypatch.setattr(delivery, '_update_sent', database_busy_once)
+    monkeypatch.setattr(delivery, 'MARK_SENT_WAITS', (0, 0, 0))
+
+    assert deliver_outbox(db, now=T0, settings=smtp_server.settings()) == 3
+    assert deliver_outbox(db, now=T0 + LEASE * 3, settings=smtp_server.settings()) == 0
+
+    assert len(smtp_server.received) == len(set(smtp_server.message_ids())) == 3
+    assert [(row.status, row.attempts, aware(row.sent_at)) for row in outbox(db)] == [('sent', 0, T0)] * 3
+
+
+def test_marking_sent_never_succeeds_it_is_logged_and_the_next_emails_still_go(db, smtp_server, monkeypatch,
+                                                                               caplog) -> None:
+    ids = queue(db, 2)
+    real = delivery._update_sent
+
+    def first_email_never_marked(db, email, **kwargs):
+        if email.id == ids[0]:
+            raise OperationalError('UPDATE outbox_email', {}, Exception('server closed the connection'))
+        return real(db, email, **kwargs)
+
+    monkeypatch.setattr(delivery, '_update_sent', first_email_never_marked)
+    monkeypatch.setattr(delivery, 'MARK_SENT_WAITS', (0, 0))
+
+    assert deliver_outbox(db, now=T0, settings=smtp_server.settings()) == 2
+
+    assert [row.status for row in outbox(db)] == ['sending', 'sent']
+    assert f'Outbox email {ids[0]} was SENT but could not be marked sent after 3 tries' in caplog.text
