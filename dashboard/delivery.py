@@ -46,8 +46,9 @@ MARK_SENT_WAITS = (0.2, 0.5, 1.0, 2.0)
 UNAVAILABLE = 'The mail server is unavailable (not counted as an attempt): '
 TAKEN_OVER = 'The worker sending it stopped before it was marked sent; sent again once its lease ran out.'
 
-Sender = Callable[[EmailMessage], None]
-"""Hands one message to the mail server; raises on failure. Tests inject their own."""
+Sender = Callable[[EmailMessage], str | None]
+"""Hands one message to the mail server; raises on failure; may return a note on a part of it that failed (some
+recipients refused), kept in `last_error` of the sent email. Tests inject their own."""
 
 
 class MailServerUnavailable(Exception):
@@ -92,7 +93,7 @@ def deliver_outbox(db: Database, *, now: datetime | None = None, limit: int = 50
             if email is None:
                 break
             try:
-                send(compose(email, settings))
+                note = send(compose(email, settings))
             except MailServerUnavailable as error:
                 # Not this email's fault: it goes back to the queue uncharged, and the run stops. However long the
                 # outage, no email climbs towards OUTBOX_MAX_ATTEMPTS because of it.
@@ -102,7 +103,7 @@ def deliver_outbox(db: Database, *, now: datetime | None = None, limit: int = 50
                 _record_failure(db, email, worker=worker, now=current(), error=error, settings=settings,
                                 permanent=isinstance(error, PermanentlyRejected))
                 continue
-            sent += _mark_sent(db, email, worker=worker, now=current())
+            sent += _mark_sent(db, email, worker=worker, now=current(), note=note if isinstance(note, str) else None)
     finally:
         if smtp is not None:
             smtp.close()
@@ -174,13 +175,13 @@ def worker_id() -> str:
     return f'{socket.gethostname()[:60]}:{os.getpid()}:{secrets.token_hex(4)}'
 
 
-def _mark_sent(db: Database, email: Claimed, *, worker: str, now: datetime) -> int:
+def _mark_sent(db: Database, email: Claimed, *, worker: str, now: datetime, note: str | None = None) -> int:
     """Marks a sent email sent. The server has it already, so a failing UPDATE (database busy, connection dropped)
     must not end the run: it is tried again with a fresh session after a short wait, and if it still fails that is
     logged loudly and the run goes on (the email will be sent again once its lease runs out, same Message-ID)."""
     for attempt, wait in enumerate((*MARK_SENT_WAITS, None), start=1):
         try:
-            marked = _update_sent(db, email, worker=worker, now=now)
+            marked = _update_sent(db, email, worker=worker, now=now, note=note)
         except Exception:  # noqa: BLE001 - whatever the database said, the next email still goes
             if wait is None:
                 log.exception('Outbox email %s was SENT but could not be marked sent after %s tries: it will be '
@@ -196,12 +197,13 @@ def _mark_sent(db: Database, email: Claimed, *, worker: str, now: datetime) -> i
     return 1  # not reached
 
 
-def _update_sent(db: Database, email: Claimed, *, worker: str, now: datetime) -> int:
+def _update_sent(db: Database, email: Claimed, *, worker: str, now: datetime, note: str | None = None) -> int:
     table = OutboxEmail.__table__  # type: ignore[attr-defined]
+    noted = {'last_error': note[:MAX_ERROR]} if note else {}
     with db.session() as session:
         marked = session.execute(update(table).where(table.c.id == email.id, table.c.claimed_by == worker,
                                                      table.c.status == OutboxStatus.SENDING)
-                                 .values(status=OutboxStatus.SENT, sent_at=now, claimed_until=None)).rowcount
+                                 .values(status=OutboxStatus.SENT, sent_at=now, claimed_until=None, **noted)).rowcount
         session.commit()
     return marked
 
@@ -244,7 +246,8 @@ class SmtpSender:
         self.settings = settings
         self.connection: smtplib.SMTP | None = None
 
-    def __call__(self, message: EmailMessage) -> None:
+    def __call__(self, message: EmailMessage) -> str | None:
+        """Sends it; returns what the server refused of it, if it accepted it for some recipients only."""
         recipients = [address for _name, address in getaddresses([message['To']]) if address]
         sender = parseaddr(self.settings.mail_from)[1]
         connection = self.connection or self._connect()
@@ -283,6 +286,8 @@ class SmtpSender:
             raise
         if refused:
             log.warning('%s accepted, but not for %s', message['Message-ID'], _refusals(refused))
+            return f'Refused by the server: {_refusals(refused)}'
+        return None
 
     def _connect(self) -> smtplib.SMTP:
         s = self.settings

@@ -81,8 +81,8 @@ class OutboxList:
                 </q-td>''')
             self.table.add_slot('body-cell-error', '''
                 <q-td :props="props">
-                  <div class="text-negative text-xs line-clamp-3 break-words" :title="props.value"
-                    >{{ props.value }}</div>
+                  <div class="text-xs line-clamp-3 break-words" :title="props.value"
+                    :class="props.row.status === 'sent' ? 'text-orange-9' : 'text-negative'">{{ props.value }}</div>
                 </q-td>''')
             self.table.on('request', self._table_request)
             self.table.on('row-click', self._row_clicked)

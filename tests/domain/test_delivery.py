@@ -410,3 +410,15 @@ def test_marking_sent_never_succeeds_it_is_logged_and_the_next_emails_still_go(d
 
     assert [row.status for row in outbox(db)] == ['sending', 'sent']
     assert f'Outbox email {ids[0]} was SENT but could not be marked sent after 3 tries' in caplog.text
+
+
+def test_recipients_refused_in_part_are_recorded_on_the_sent_email(db, smtp_server) -> None:
+    smtp_server.refuse = {'gone@customer.example'}
+    queue(db, to=['here@customer.example', 'gone@customer.example'])
+
+    assert deliver_outbox(db, now=T0, settings=smtp_server.settings()) == 1
+
+    assert [received.recipients for received in smtp_server.received] == [['here@customer.example']]
+    [row] = outbox(db)
+    assert (row.status, row.attempts) == ('sent', 0)
+    assert row.last_error == 'Refused by the server: gone@customer.example (550 5.1.1 No such mailbox)'

@@ -105,3 +105,18 @@ async def test_customers_are_refused_the_outbox(user: User, acme, db) -> None:
     await user.should_see('This page is for the vendor\'s staff')
     await user.should_not_see('Secret subject')
     await user.should_not_see('Outbox')
+
+
+async def test_a_sent_email_shows_the_recipients_the_server_refused(user: User, vendor, db) -> None:
+    queue(db, 'Partly delivered', to='here@customer.example, gone@customer.example')
+    refused = 'Refused by the server: gone@customer.example (550 5.1.1 No such mailbox)'
+    with db.engine.begin() as connection:
+        connection.execute(text("UPDATE outbox_email SET status = 'sent', sent_at = created_at, last_error = :note"),
+                           {'note': refused})
+    await log_in(user, vendor.sales)
+    await user.open('/vendor/outbox?status=sent')
+
+    assert [(row['subject'], row['status'], row['error']) for row in shown_rows(user)] == [
+        ('Partly delivered', 'sent', refused)]
+    user.find(marker='outbox').trigger('rowClick', [{}, shown_rows(user)[0], 0])
+    await user.should_see(f'Last error: {refused}')
