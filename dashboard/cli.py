@@ -5,24 +5,29 @@ import getpass
 import logging
 import os
 import sys
-from datetime import UTC, date, datetime, time
+from datetime import UTC, date, datetime
 from pathlib import Path
 
 from sqlmodel import func, select
 
 from .config import get_settings
 from .db import Database
+from .domain import clock
 from .domain.accounts import set_password
 from .domain.errors import DomainError
 from .domain.models import Organisation
 
 DEFAULT_DEMO_ORGS = 60
 DEFAULT_DEMO_SEED = 247
+SIMULATION_RISK = 'cancels accounts and purges data as if it were then; only for a demo or test database'
 
 
 def main(argv: list[str] | None = None) -> int:
     parser = _parser()
     args = parser.parse_args(argv)
+    if getattr(args, 'at', None) is not None and args.at > clock.now() and not args.simulate:
+        parser.error(f'--at {args.at.isoformat()} is in the future: it {SIMULATION_RISK}. Add --simulate to do it '
+                     'anyway')  # exits 2 before anything runs
     return args.run(args)
 
 
@@ -53,8 +58,11 @@ def _parser() -> argparse.ArgumentParser:
     job_commands = jobs.add_subparsers(required=True, metavar='ACTION')
     run_once = job_commands.add_parser('run-once', help='run every job once now (for cron) and say what each did')
     run_once.add_argument('--at', type=_moment, metavar='WHEN',
-                          help='run them as if it were then (YYYY-MM-DD or an ISO time; UTC unless it says): to try '
-                               'what happens on an effective date or 30 days after it')
+                          help='run them as if it were then (YYYY-MM-DD, at the current UTC time of day, or an ISO '
+                               'time; UTC unless it says): to try the deletion lifecycle by hand. A future WHEN needs '
+                               '--simulate. Mail delivery always uses the real time')
+    run_once.add_argument('--simulate', action='store_true',
+                          help=f'allow a future --at: it {SIMULATION_RISK}')
     run_once.set_defaults(run=_run_jobs_once)
     return parser
 
@@ -140,9 +148,10 @@ def _print_logins(logins: list[tuple[str, str, str]]) -> None:
 
 
 def _moment(value: str) -> datetime:
+    """An ISO time (UTC unless it says), or a date: that day at the current UTC time of day."""
     try:
         moment = datetime.fromisoformat(value) if 'T' in value or ' ' in value else \
-            datetime.combine(date.fromisoformat(value), time(9))
+            datetime.combine(date.fromisoformat(value), clock.now().timetz())
     except ValueError:
         raise argparse.ArgumentTypeError(f'{value!r} is not a date (YYYY-MM-DD) or an ISO time') from None
     return moment if moment.tzinfo else moment.replace(tzinfo=UTC)
@@ -152,6 +161,8 @@ def _run_jobs_once(args: argparse.Namespace) -> int:
     from .jobs import all_jobs, run_due_jobs
 
     logging.basicConfig(level=logging.WARNING, format='%(levelname)s %(name)s: %(message)s')
+    if args.simulate and args.at is not None:
+        print(f'WARNING: simulating {args.at.isoformat()}: this {SIMULATION_RISK}. Mail delivery uses the real time.')
     settings = get_settings()
     if not settings.smtp_host:
         print('SMTP_HOST is not set: mail is not sent and stays in the outbox.')

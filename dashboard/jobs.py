@@ -54,8 +54,10 @@ QUEUEING_JOBS: list[Job] = [
         counts='accounts purged'),
 ]
 
-# Delivery reads the clock again: mail the jobs before it queued a moment ago is due now, not at the next round.
-DELIVERY = Job('outbox delivery', lambda db, now: deliver_outbox(db, now=max(now, clock.now())),
+# Delivery always reads the real clock, never the jobs' `now`: mail the jobs before it queued a moment ago is due now,
+# not at the next round, and a simulated `jobs run-once --at` must not stamp a sent time or reschedule a failed send
+# to a date that has not come.
+DELIVERY = Job('outbox delivery', lambda db, _now: deliver_outbox(db, now=clock.now()),
                every=timedelta(seconds=0), counts='emails sent')
 
 

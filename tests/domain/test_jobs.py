@@ -8,6 +8,7 @@ from sqlmodel import select
 from dashboard import jobs
 from dashboard.cli import main
 from dashboard.config import get_settings
+from dashboard.domain import clock
 from dashboard.domain.accounts import active_user
 from dashboard.domain.deletion import request_deletion
 from dashboard.domain.models import DeletionRequest, Organisation, OutboxEmail, User
@@ -161,9 +162,13 @@ def test_jobs_run_once_at_a_chosen_moment_to_try_the_lifecycle_by_hand(db, sessi
     admin = make_user(session, organisation, 'global_admin')
     request_deletion(session=session, actor=actor(admin), organisation_id=organisation.id, today=date(2027, 3, 1))
 
-    assert main(['jobs', 'run-once', '--at', '2027-03-31T23:59:00']) == 0  # the effective date: still paid for
-    assert 'account deletions: 0 accounts cancelled' in capsys.readouterr().out
-    assert main(['jobs', 'run-once', '--at', '2027-04-01T01:00:00+01:00']) == 0  # 00:00 UTC, the day after
+    simulate = ['jobs', 'run-once', '--simulate', '--at']
+    assert main([*simulate, '2027-03-31T23:59:00']) == 0  # the effective date: still paid for
+    output = capsys.readouterr().out.splitlines()
+    assert output[0] == ('WARNING: simulating 2027-03-31T23:59:00+00:00: this cancels accounts and purges data as if '
+                         'it were then; only for a demo or test database. Mail delivery uses the real time.')
+    assert 'account deletions: 0 accounts cancelled' in output
+    assert main([*simulate, '2027-04-01T01:00:00+01:00']) == 0  # 00:00 UTC, the day after
     assert 'account deletions: 1 accounts cancelled' in capsys.readouterr().out
     with db.session() as check:
         assert check.get(Organisation, organisation.id).cancelled_at is not None
@@ -176,3 +181,72 @@ def test_jobs_run_once_refuses_a_moment_it_cannot_read(db, cli_environment, caps
     assert "'31/03/2027' is not a date (YYYY-MM-DD) or an ISO time" in capsys.readouterr().err
     with db.session() as check:
         assert check.exec(select(OutboxEmail)).all() == []
+
+
+def _pending_request(session) -> tuple[Organisation, User]:
+    organisation = make_organisation(session, subscription_end=date(2027, 3, 31))
+    admin = make_user(session, organisation, 'global_admin')
+    request_deletion(session=session, actor=actor(admin), organisation_id=organisation.id, today=date(2026, 11, 1))
+    return organisation, admin
+
+
+def test_jobs_run_once_refuses_a_future_moment_without_simulate_and_changes_nothing(db, session, cli_environment,
+                                                                                   capsys) -> None:
+    organisation, _ = _pending_request(session)
+    with db.session() as check:
+        emails_before = check.exec(select(OutboxEmail.id)).all()
+
+    with pytest.raises(SystemExit) as exit_code:
+        main(['jobs', 'run-once', '--at', '2099-01-01'])
+
+    assert exit_code.value.code == 2
+    output = capsys.readouterr()
+    assert output.out == ''
+    assert 'is in the future: it cancels accounts and purges data as if it were then; only for a demo or test ' \
+        'database. Add --simulate' in output.err
+    with db.session() as check:
+        assert check.exec(select(DeletionRequest.status)).one() == 'pending'
+        assert check.get(Organisation, organisation.id).cancelled_at is None
+        assert check.exec(select(OutboxEmail.id)).all() == emails_before
+
+
+def test_jobs_run_once_at_a_past_or_present_moment_needs_no_simulate(db, cli_environment, capsys) -> None:
+    assert main(['jobs', 'run-once', '--at', '2026-01-01']) == 0
+    assert 'WARNING' not in capsys.readouterr().out
+
+
+def test_a_date_alone_means_that_day_at_the_current_time_of_day(db, cli_environment, monkeypatch, capsys) -> None:
+    monkeypatch.setattr(clock, 'now', lambda: datetime(2026, 11, 27, 14, 23, 5, tzinfo=UTC))
+    seen: list[datetime] = []
+    monkeypatch.setattr(jobs, 'run_due_jobs', lambda _db, now: seen.append(now) or {})
+
+    main(['jobs', 'run-once', '--simulate', '--at', '2027-04-01'])
+
+    assert seen == [datetime(2027, 4, 1, 14, 23, 5, tzinfo=UTC)]
+    assert 'simulating 2027-04-01T14:23:05+00:00' in capsys.readouterr().out.splitlines()[0]
+
+
+def test_a_simulated_run_delivers_on_the_real_clock(db, smtp_server, cli_environment, monkeypatch,  # noqa: F811
+                                                    capsys) -> None:
+    """A send that fails in a simulated run is retried soon, not on the simulated date; sent times are real."""
+    monkeypatch.setenv('SMTP_HOST', '127.0.0.1')
+    monkeypatch.setenv('SMTP_PORT', str(smtp_server.port))
+    monkeypatch.setenv('SMTP_STARTTLS', 'false')
+    get_settings.cache_clear()
+    smtp_server.data_reply = '451 4.3.0 Try again later'
+    queue(db)
+    before = datetime.now(UTC)
+
+    assert main(['jobs', 'run-once', '--simulate', '--at', '2099-06-01T12:00:00']) == 0
+
+    with db.session() as check:
+        failed = check.exec(select(OutboxEmail).where(OutboxEmail.subject == 'Email 0')).one()
+    assert failed.attempts == 1 and failed.status == 'pending'
+    next_attempt = failed.next_attempt_at.replace(tzinfo=UTC) if failed.next_attempt_at.tzinfo is None \
+        else failed.next_attempt_at
+    assert before < next_attempt < datetime.now(UTC) + timedelta(hours=1)
+
+    smtp_server.data_reply = None
+    assert main(['jobs', 'run-once', '--simulate', '--at', '2099-06-01T12:00:00']) == 0  # not due yet: real time
+    with db.session() as check:
+        assert check.exec(select(OutboxEmail.status).where(OutboxEmail.subject == 'Email 0')).one() == 'pending'
