@@ -46,7 +46,10 @@ def queue_renewal_reminders(*, session: Session, now: datetime, stages: Sequence
                             catch_up_days: int = CATCH_UP_DAYS) -> int:
     """Queues the reminders due `now` (see the module's doc) to each account's main contact and billing users (global
     and billing admins), active ones only, and returns how many it queued. An account with none of them is skipped,
-    its stage left unsent. Cancelled accounts, and accounts whose deletion has started, get none.
+    its stage left unsent. Cancelled accounts, and accounts whose deletion has started, get none; nor do accounts with
+    a pending deletion request: they asked to leave, and a reminder to renew would contradict that (if they withdraw
+    the request, the reminders resume with the next stage due; a stage missed meanwhile within `catch_up_days` is
+    caught up).
 
     A few statements whatever the number of pools: the due pools, the keys already used, the recipients of the rest
     (the lists in batches of 1000), then one insert per email queued."""
@@ -62,7 +65,7 @@ def queue_renewal_reminders(*, session: Session, now: datetime, stages: Sequence
                                 LicencePool.in_use, LicencePool.expiry_date, LicencePool.organisation_id,
                                 Organisation.name, Organisation.serial_number)
                          .join(Organisation, col(Organisation.id) == LicencePool.organisation_id)
-                         .where(expiring, *_renewing_accounts())
+                         .where(expiring, *_renewing_accounts(), ~_deletion_requested())
                          .order_by(LicencePool.expiry_date, LicencePool.id)).all()
     due = {}
     for pool in pools:
@@ -161,6 +164,13 @@ def _renewing_accounts() -> tuple[ColumnElement[bool], ...]:
     deleted = exists().where(DeletionRequest.organisation_id == Organisation.id,
                              col(DeletionRequest.status).in_((DeletionStatus.IN_PROGRESS, DeletionStatus.COMPLETED)))
     return col(Organisation.cancelled_at).is_(None), ~deleted
+
+
+def _deletion_requested() -> ColumnElement[bool]:
+    """The account has a pending deletion request: it is leaving, so no 'renew your licences' reminder. (The sales
+    digest still lists it: sales may want to talk to a leaving customer.)"""
+    return exists().where(DeletionRequest.organisation_id == Organisation.id,
+                          col(DeletionRequest.status) == DeletionStatus.PENDING)
 
 
 def _recipients(session: Session, account_ids: set[int]) -> dict[int, list[str]]:

@@ -134,7 +134,9 @@ def test_an_organisation_without_anyone_to_tell_is_skipped_until_it_has_someone(
     assert [email.to_address for email in sent(db)] == [admin.email]
 
 
-def test_cancelled_and_deleted_organisations_get_nothing_but_a_pending_deletion_does(db, session: Session) -> None:
+def test_cancelled_deleted_and_leaving_organisations_get_nothing_but_a_withdrawn_request_does(db, session: Session
+                                                                                             ) -> None:
+    """A pending deletion request: the account asked to leave, so no reminder to renew; a withdrawn one stays."""
     make_pool(session, account(session, cancelled_at=NOW - timedelta(days=3)), expiry_date=days(30))
     completed = account(session)
     make_deletion_request(session, completed, status='completed')
@@ -145,9 +147,12 @@ def test_cancelled_and_deleted_organisations_get_nothing_but_a_pending_deletion_
     pending = account(session)
     make_deletion_request(session, pending, status='pending')
     make_pool(session, pending, expiry_date=days(30))
+    withdrawn = account(session)
+    make_deletion_request(session, withdrawn, status='withdrawn')
+    make_pool(session, withdrawn, expiry_date=days(30))
 
     assert queue_renewal_reminders(session=session, now=NOW) == 1
-    assert [email.organisation_id for email in sent(db)] == [pending.id]
+    assert [email.organisation_id for email in sent(db)] == [withdrawn.id]
 
 
 @pytest.mark.parametrize(('days_left', 'stage'), [
