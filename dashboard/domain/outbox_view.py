@@ -3,13 +3,15 @@
 from dataclasses import dataclass
 from datetime import UTC, datetime
 
-from sqlmodel import Session, col, func, select
+from sqlmodel import Session, col, func, select, update
 
+from . import clock
 from .accounts import require_current
 from .actor import Actor
-from .errors import NotFound
+from .errors import InvalidInput, NotFound
 from .formatting import format_date
 from .models import OutboxEmail, OutboxStatus
+from .purge import REMOVED_ADDRESS
 
 PAGE_SIZES = (10, 25, 50, 100)
 STATUSES = {'': 'All statuses', **{status.value: status.value.capitalize() for status in OutboxStatus}}
@@ -45,6 +47,12 @@ class OutboxBodies:
     body_text: str
     body_html: str | None
     last_error: str | None
+    status: str = OutboxStatus.PENDING.value
+
+    @property
+    def retryable(self) -> bool:
+        """Failed, and still addressed to someone (a purge leaves no address to send it to)."""
+        return self.status == OutboxStatus.FAILED and self.to_address != REMOVED_ADDRESS
 
 
 def _two_lines(value: datetime) -> str:
@@ -82,4 +90,26 @@ def outbox_bodies(*, session: Session, actor: Actor, email_id: int) -> OutboxBod
     if email is None or email.id is None:
         raise NotFound(f'There is no email {email_id} in the outbox.')
     return OutboxBodies(id=email.id, to_address=email.to_address, subject=email.subject, body_text=email.body_text,
-                        body_html=email.body_html, last_error=email.last_error)
+                        body_html=email.body_html, last_error=email.last_error, status=email.status)
+
+
+def retry_failed_email(*, session: Session, actor: Actor, email_id: int) -> None:
+    """Puts a `failed` email back in the queue, due now, with all its attempts again; its last error stays until the
+    next try replaces it. For the Admin Team only; not for an email whose recipients a purge has removed."""
+    actor.require_admin_team()
+    require_current(session=session, actor=actor)
+    valid = isinstance(email_id, int) and not isinstance(email_id, bool)
+    email = session.get(OutboxEmail, email_id) if valid else None
+    if email is None:
+        raise NotFound(f'There is no email {email_id} in the outbox.')
+    if email.to_address == REMOVED_ADDRESS:
+        raise InvalidInput('This email\'s account was purged: it has no recipient left to send it to.')
+    if email.status != OutboxStatus.FAILED:
+        raise InvalidInput(f'Only a failed email can be retried; this one is {email.status}.')
+    retried = session.execute(update(OutboxEmail).where(col(OutboxEmail.id) == email_id,
+                                                        col(OutboxEmail.status) == OutboxStatus.FAILED)
+                              .values(status=OutboxStatus.PENDING, attempts=0, next_attempt_at=clock.now(),
+                                      claimed_by=None, claimed_until=None)).rowcount
+    session.commit()
+    if retried != 1:
+        raise InvalidInput('This email is no longer failed: it has been retried already.')

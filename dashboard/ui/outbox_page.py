@@ -8,7 +8,7 @@ from ..config import get_settings
 from ..db import Database
 from ..domain.actor import Actor
 from ..domain.errors import DomainError
-from ..domain.outbox_view import PAGE_SIZES, STATUSES, OutboxRow, list_outbox, outbox_bodies
+from ..domain.outbox_view import PAGE_SIZES, STATUSES, OutboxRow, list_outbox, outbox_bodies, retry_failed_email
 from .session import SignedIn
 from .table_events import clicked_row_id, table_request
 from .theme import frame
@@ -146,9 +146,29 @@ class OutboxList:
                     ui.label(email.body_text).classes('whitespace-pre-wrap font-mono text-sm p-3 bg-grey-1 rounded') \
                         .mark('text')
             with ui.row().classes('w-full justify-end'):
+                if email.retryable and self.actor.is_admin_team:
+                    async def retry(email_id: int = email.id) -> None:
+                        await self._retry(email_id, dialog)
+
+                    ui.button('Retry', icon='send', on_click=retry).props('flat no-caps color=primary') \
+                        .mark('retry').tooltip('Send it again: due now, with all its attempts again')
                 ui.button('Close', on_click=dialog.close).props('flat')
         dialog.on('hide', dialog.delete)
         dialog.open()
+
+    async def _retry(self, email_id: int, dialog: ui.dialog) -> None:
+        try:
+            await run.io_bound(self._retry_now, email_id)
+        except DomainError as error:
+            ui.notify(str(error), type='warning')
+            return
+        ui.notify('The email is back in the queue: it goes out at the next run.', type='positive')
+        dialog.close()
+        await self.load_page()
+
+    def _retry_now(self, email_id: int) -> None:
+        with self.db.session() as session:
+            retry_failed_email(session=session, actor=self.actor, email_id=email_id)
 
     def _bodies(self, email_id: int):
         with self.db.session() as session:

@@ -1,5 +1,6 @@
 """The back office's Outbox page: every email, newest first, readable; for vendor staff only."""
 
+import pytest
 from nicegui import ui
 from nicegui.testing import User
 from sqlalchemy import text
@@ -120,3 +121,57 @@ async def test_a_sent_email_shows_the_recipients_the_server_refused(user: User, 
         ('Partly delivered', 'sent', refused)]
     user.find(marker='outbox').trigger('rowClick', [{}, shown_rows(user)[0], 0])
     await user.should_see(f'Last error: {refused}')
+
+
+def fail(db, subject: str) -> None:
+    with db.engine.begin() as connection:
+        connection.execute(text("UPDATE outbox_email SET status = 'failed', attempts = 10, last_error = "
+                                "'SMTPDataError: try later' WHERE subject = :subject"), {'subject': subject})
+
+
+def status_of(db, subject: str) -> tuple:
+    with db.engine.begin() as connection:
+        return tuple(connection.execute(text('SELECT status, attempts FROM outbox_email WHERE subject = :subject'),
+                                        {'subject': subject}).one())
+
+
+async def test_the_admin_team_retries_a_failed_email_from_its_dialog(user: User, vendor, db) -> None:
+    queue(db, 'Gave up')
+    fail(db, 'Gave up')
+    await log_in(user, vendor.admin)
+    await user.open('/vendor/outbox')
+
+    user.find(marker='outbox').trigger('rowClick', [{}, shown_rows(user)[0], 0])
+    await user.should_see('Last error: SMTPDataError: try later')
+    user.find(marker='retry').click()
+
+    await user.should_see('The email is back in the queue')
+    assert status_of(db, 'Gave up') == ('pending', 0)
+    assert [(row['subject'], row['status'], row['attempts']) for row in shown_rows(user)] == [('Gave up', 'pending', 0)]
+
+
+@pytest.mark.parametrize('subject', ['Waiting', 'Purged'])
+async def test_no_retry_for_an_email_not_failed_or_for_a_purged_one(user: User, vendor, db, subject: str) -> None:
+    queue(db, subject, to='removed@invalid' if subject == 'Purged' else 'ops@customer.example')
+    if subject == 'Purged':
+        fail(db, subject)
+    await log_in(user, vendor.admin)
+    await user.open('/vendor/outbox')
+
+    user.find(marker='outbox').trigger('rowClick', [{}, shown_rows(user)[0], 0])
+
+    await user.should_see('The text body.')
+    await user.should_not_see(marker='retry')
+
+
+async def test_no_retry_for_sales(user: User, vendor, db) -> None:
+    queue(db, 'Gave up')
+    fail(db, 'Gave up')
+    await log_in(user, vendor.sales)
+    await user.open('/vendor/outbox')
+
+    user.find(marker='outbox').trigger('rowClick', [{}, shown_rows(user)[0], 0])
+
+    await user.should_see('Last error: SMTPDataError: try later')
+    await user.should_not_see(marker='retry')
+    assert status_of(db, 'Gave up') == ('failed', 10)
