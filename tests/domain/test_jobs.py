@@ -120,9 +120,9 @@ def test_a_failing_job_makes_run_once_exit_non_zero(db, cli_environment, monkeyp
 
 
 def test_the_jobs_carry_a_deletion_through_cancellation_and_purge_and_remind_before_expiry(db, session) -> None:
-    """The registered jobs, driven by a clock: a reminder 30 days before a pool expires; once the effective date (the
-    last day paid for) has ended the account is cancelled and its people can no longer sign in; 29 days later their
-    personal data is gone."""
+    """The registered jobs, driven by a clock: a reminder 30 days before a pool expires (to a staying account, not to
+    the leaving one); once the effective date (the last day paid for) has ended the account is cancelled and its
+    people can no longer sign in; 29 days later their personal data is gone."""
     start = datetime(2027, 1, 4, 9, tzinfo=UTC)
     end = start.date() + timedelta(days=30)
     organisation = make_organisation(session, name='Doomed Ltd', subscription_end=end)
@@ -130,6 +130,9 @@ def test_the_jobs_carry_a_deletion_through_cancellation_and_purge_and_remind_bef
     admin = make_user(session, organisation, 'global_admin', full_name='Gina Global', email='gina@doomed.example')
     organisation.main_contact_id = admin.id
     session.add(organisation)
+    staying = make_organisation(session, name='Staying Ltd', subscription_end=end)
+    make_pool(session, staying, expiry_date=end)
+    make_user(session, staying, 'global_admin', email='sam@staying.example')
     session.commit()
     request_deletion(session=session, actor=actor(admin), organisation_id=organisation.id, today=start.date())
 
@@ -153,6 +156,8 @@ def test_the_jobs_carry_a_deletion_through_cancellation_and_purge_and_remind_bef
         assert (person.full_name, person.email) == ('Deleted user', f'deleted-user-{admin.id}@invalid')
         kinds = check.exec(select(OutboxEmail.kind).order_by(OutboxEmail.id)).all()
         assert {'renewal_reminder', 'deletion_starting', 'deletion_completed'} <= set(kinds)
+        reminded = check.exec(select(OutboxEmail.organisation_id).where(OutboxEmail.kind == 'renewal_reminder')).all()
+        assert set(reminded) == {staying.id}
         assert all('gina@doomed.example' not in e.to_address for e in check.exec(select(OutboxEmail)).all())
 
 
