@@ -1,5 +1,5 @@
 """Requesting, withdrawing and bringing forward the deletion of an organisation's account, as the seed's Billing page
-promises. What happens on and after the effective date is in `deletion_lifecycle` and `purge`."""
+promises. What happens once the effective date has ended is in `deletion_lifecycle` and `purge`."""
 
 from datetime import date
 

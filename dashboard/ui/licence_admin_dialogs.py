@@ -170,9 +170,9 @@ async def bring_forward(db: Database, actor: Actor, organisation_id: int, effect
     today = clock.today()
     form = AdminForm(actor, 'Bring the cancellation forward', 'Bring forward')
     with form.body:
-        ui.label(f'The cancellation now takes effect on {format_date(effective_date)}. Choose an earlier day, from '
-                 f'today on: the jobs start it on that day, and the organisation\'s contacts are emailed the new '
-                 f'date.').classes('text-grey-8')
+        ui.label(f'The cancellation now takes effect at the end of {format_date(effective_date)}. Choose an '
+                 f'earlier day, from today on: the cancellation starts once that day has ended, and the '
+                 f'organisation\'s contacts are emailed the new date.').classes('text-grey-8')
         new_date = ui.input('New effective date', value=today.isoformat()) \
             .props(f'type=date outlined stack-label autofocus min={today.isoformat()} '
                    f'max={(effective_date - timedelta(days=1)).isoformat()}').classes('w-full').mark('effective-date')
@@ -184,8 +184,8 @@ async def bring_forward(db: Database, actor: Actor, organisation_id: int, effect
             with db.session() as session:
                 request = bring_deletion_forward(session=session, actor=actor, organisation_id=organisation_id,
                                                  effective_date=value)
-            return f'The cancellation now takes effect on {format_date(request.effective_date)}; the contacts ' \
-                   f'are notified.'
+            return f'The cancellation now takes effect at the end of {format_date(request.effective_date)}; the ' \
+                   f'contacts are notified.'
         return work
     form.prepare = prepare
     return await form.open()

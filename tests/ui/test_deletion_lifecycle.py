@@ -83,7 +83,8 @@ async def test_the_admin_team_brings_the_cancellation_forward(user: User, vendor
 
     user.find(marker='effective-date').clear().type(sooner.isoformat())
     user.find(marker='save').click()
-    await user.should_see(f'The cancellation now takes effect on {format_date(sooner)}; the contacts are notified.',
+    await user.should_see(f'The cancellation now takes effect at the end of {format_date(sooner)}; the contacts are '
+                          'notified.',
                           retries=50)
     await user.should_see('in 7 days', retries=50)  # the Billing view below follows the change
     await user.should_see('New date emailed to the contacts')
