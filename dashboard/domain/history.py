@@ -16,6 +16,7 @@ from .actor import ADMIN_TEAM, Actor
 from .changes import announce
 from .formatting import format_change, format_timestamp
 from .models import ACTION_LABELS, HistoryAction, LicenceHistory, LicenceKind, LicencePool
+from .url_query import QueryReader
 
 PAGE_SIZES = (10, 25, 50, 100)
 SORTS = {'date': LicenceHistory.occurred_at, 'action': LicenceHistory.action, 'kind': LicenceHistory.kind,
@@ -75,49 +76,23 @@ class HistoryFilter:
     @classmethod
     def from_query(cls, query: Mapping[str, str]) -> 'HistoryFilter':
         """Reads the URL query; a bad value is dropped and named in `errors`, so a mistyped link still opens."""
-        errors: list[str] = []
-
-        def parse_date(name: str) -> date | None:
-            value = query.get(name, '')
-            if not value:
-                return None
-            try:
-                return date.fromisoformat(value)
-            except ValueError:
-                errors.append(f'"{value}" is not a date (YYYY-MM-DD) for "{name}".')
-                return None
-
-        def parse_int(name: str, default: int, allowed: Mapping | tuple | range) -> int:
-            value = query.get(name, '')
-            if not value:
-                return default
-            if value.isdecimal() and int(value) in allowed:
-                return int(value)
-            errors.append(f'"{value}" is not a valid {name}.')
-            return default
-
+        read = QueryReader(query)
         actions: list[HistoryAction] = []
         for value in filter(None, query.get('actions', '').split(',')):
             if value in set(HistoryAction):
                 actions.append(HistoryAction(value))
             else:
-                errors.append(f'"{value}" is not a licence history action.')
-        kind = query.get('kind') or None
-        if kind is not None and kind not in set(LicenceKind):
-            errors.append(f'"{kind}" is not a licence type.')
-            kind = None
-        sort = query.get('sort') or 'date'
-        if sort not in SORTS:
-            errors.append(f'"{sort}" is not a column to sort by.')
-            sort = 'date'
-        date_from, date_to = parse_date('from'), parse_date('to')
+                read.errors.append(f'"{value}" is not a licence history action.')
+        kind = read.choice('kind', set(LicenceKind), 'a licence type')
+        sort = read.choice('sort', SORTS, 'a column to sort by', 'date')
+        date_from, date_to = read.day('from'), read.day('to')
         if date_from and date_to and date_from > date_to:
-            errors.append('The start date is after the end date.')
+            read.errors.append('The start date is after the end date.')
             date_from = date_to = None
         return cls(date_from=date_from, date_to=date_to, actions=tuple(dict.fromkeys(actions)),
-                   kind=LicenceKind(kind) if kind else None, text=query.get('q', '').strip()[:MAX_TEXT], sort=sort,
-                   descending=query.get('desc', '1') != '0', page=parse_int('page', 1, range(1, 10**9)),
-                   page_size=parse_int('size', 25, PAGE_SIZES), errors=tuple(errors))
+                   kind=LicenceKind(kind) if kind else None, text=read.text('q', MAX_TEXT), sort=sort,
+                   descending=query.get('desc', '1') != '0', page=read.page(),
+                   page_size=read.number('size', 25, PAGE_SIZES) or 25, errors=tuple(read.errors))
 
     def to_query(self) -> dict[str, str]:
         """The inverse of `from_query`, leaving out what is at its default so shared links stay short."""

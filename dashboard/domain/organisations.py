@@ -23,6 +23,7 @@ from .models import (
     Region,
     User,
 )
+from .url_query import QueryReader
 
 PAGE_SIZES = (10, 25, 50, 100)
 SORTS = ('name', 'serial', 'end')
@@ -46,28 +47,12 @@ class OrganisationsFilter:
     @classmethod
     def from_query(cls, query: Mapping[str, str]) -> 'OrganisationsFilter':
         """Reads the URL query; a bad value is dropped and named in `errors`, so a mistyped link still opens."""
-        errors: list[str] = []
-
-        def choice(name: str, allowed: tuple[str, ...], default: str, what: str) -> str:
-            value = query.get(name, '')
-            if value and value not in allowed:
-                errors.append(f'"{value}" is not {what}.')
-                return default
-            return value or default
-
-        def number(name: str, default: int, allowed: range | tuple[int, ...]) -> int:
-            value = query.get(name, '')
-            if value and not (value.isdecimal() and int(value) in allowed):
-                errors.append(f'"{value}" is not a valid {name}.')
-                return default
-            return int(value) if value else default
-
-        return cls(text=query.get('q', '').strip()[:MAX_TEXT],
-                   account_type=choice('type', tuple(ACCOUNT_TYPES), '', 'an account type (active, trial or expired)'),
-                   region=choice('region', tuple(Region), '', 'a region (eu, uk or us)'),
-                   sort=choice('sort', SORTS, 'name', 'a column to sort by'), descending=query.get('desc') == '1',
-                   page=number('page', 1, range(1, 10**9)), page_size=number('size', 25, PAGE_SIZES),
-                   errors=tuple(errors))
+        read = QueryReader(query)
+        return cls(text=read.text('q', MAX_TEXT),
+                   account_type=read.choice('type', tuple(ACCOUNT_TYPES), 'an account type (active, trial or expired)'),
+                   region=read.choice('region', tuple(Region), 'a region (eu, uk or us)'),
+                   sort=read.choice('sort', SORTS, 'a column to sort by', 'name'), descending=query.get('desc') == '1',
+                   page=read.page(), page_size=read.number('size', 25, PAGE_SIZES) or 25, errors=tuple(read.errors))
 
     def to_query(self) -> dict[str, str]:
         query = {'q': self.text, 'type': self.account_type, 'region': self.region,

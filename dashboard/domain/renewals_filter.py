@@ -9,6 +9,7 @@ from . import clock
 from .account_types import ACCOUNT_TYPES
 from .formatting import format_date
 from .models import LicenceKind, Region
+from .url_query import QueryReader
 
 OVERDUE = 'overdue'
 HORIZONS = {OVERDUE: 'Overdue', '30': '30 days', '60': '60 days', '90': '90 days', '180': '180 days'}
@@ -63,34 +64,8 @@ class RenewalsFilter:
     @classmethod
     def from_query(cls, query: Mapping[str, str], *, today: date | None = None) -> 'RenewalsFilter':
         """Reads the URL query; a bad value is dropped and named in `errors`, so a mistyped link still opens."""
-        errors: list[str] = []
-
-        def choice(name: str, allowed: Mapping[str, str] | tuple[str, ...], what: str, default: str = '') -> str:
-            value = query.get(name, '')
-            if value and value not in allowed:
-                errors.append(f'"{value}" is not {what}.')
-                return default
-            return value or default
-
-        def number(name: str, default: int | None, allowed: range | tuple[int, ...], what: str) -> int | None:
-            value = query.get(name, '')
-            if not value:
-                return default
-            if value.isdecimal() and value.isascii() and int(value) in allowed:
-                return int(value)
-            errors.append(f'"{value}" is not {what}.')
-            return default
-
-        def day(name: str) -> date | None:
-            value = query.get(name, '')
-            if not value:
-                return None
-            try:
-                return date.fromisoformat(value)
-            except ValueError:
-                errors.append(f'"{value}" is not a date (YYYY-MM-DD) for "{name}".')
-                return None
-
+        read = QueryReader(query)
+        choice, number, errors = read.choice, read.number, read.errors
         horizon = choice('horizon', HORIZONS, 'a renewal horizon (overdue, 30, 60, 90 or 180)', DEFAULT_HORIZON)
         region = choice('region', tuple(Region), 'a region (eu, uk or us)')
         account_type = choice('type', ACCOUNT_TYPES, 'an account type (active, trial or expired)')
@@ -100,7 +75,7 @@ class RenewalsFilter:
         if util_min is not None and util_max is not None and util_min > util_max:
             errors.append(f'The lowest utilisation ({util_min} %) is above the highest ({util_max} %).')
             util_min = util_max = None
-        period_start, period_end = day('from'), day('to')
+        period_start, period_end = read.day('from'), read.day('to')
         if (period_start is None) != (period_end is None):
             if not (query.get('from') and query.get('to')):  # else the other one was not a date, already named
                 errors.append('A period needs both "from" and "to".')
@@ -115,7 +90,7 @@ class RenewalsFilter:
         page = number('page', 1, range(1, 10**9), 'a valid page')
         page_size = number('size', 25, PAGE_SIZES, 'a valid page size (10, 25, 50 or 100)')
         renewals_filter = cls(horizon=horizon, region=region, account_type=account_type, kind=kind,
-                              util_min=util_min, util_max=util_max, text=query.get('q', '').strip()[:MAX_TEXT],
+                              util_min=util_min, util_max=util_max, text=read.text('q', MAX_TEXT),
                               period_start=period_start, period_end=period_end, sort=sort, page=page or 1,
                               page_size=page_size or 25, errors=tuple(errors))
         if desc and (desc == '1') != renewals_filter.natural_descending:

@@ -1,0 +1,49 @@
+"""Reading a page's URL query into filter values: a bad value is dropped and named, so a mistyped or outdated link
+still opens, saying what it ignored."""
+
+from collections.abc import Container, Mapping
+from datetime import date
+
+MAX_PAGE = 10**9
+
+
+class QueryReader:
+    """The values of one URL query; every problem met on the way is collected in `errors`."""
+
+    def __init__(self, query: Mapping[str, str]) -> None:
+        self.query = query
+        self.errors: list[str] = []
+
+    def choice(self, name: str, allowed: Container[str], what: str, default: str = '') -> str:
+        """One of `allowed` (`what` names them for people), else `default`."""
+        value = self.query.get(name, '')
+        if value and value not in allowed:
+            self.errors.append(f'"{value}" is not {what}.')
+            return default
+        return value or default
+
+    def number(self, name: str, default: int | None, allowed: Container[int], what: str = '') -> int | None:
+        """A whole number in `allowed`, else `default`."""
+        value = self.query.get(name, '')
+        if not value:
+            return default
+        if value.isdecimal() and value.isascii() and int(value) in allowed:
+            return int(value)
+        self.errors.append(f'"{value}" is not {what or f"a valid {name}"}.')
+        return default
+
+    def day(self, name: str) -> date | None:
+        value = self.query.get(name, '')
+        if not value:
+            return None
+        try:
+            return date.fromisoformat(value)
+        except ValueError:
+            self.errors.append(f'"{value}" is not a date (YYYY-MM-DD) for "{name}".')
+            return None
+
+    def text(self, name: str, max_length: int) -> str:
+        return self.query.get(name, '').strip()[:max_length]
+
+    def page(self) -> int:
+        return self.number('page', 1, range(1, MAX_PAGE)) or 1
