@@ -4,13 +4,14 @@ from collections.abc import Awaitable, Callable
 from datetime import date
 from urllib.parse import urlencode
 
-from nicegui import run, ui
+from nicegui import ui
 
 from ..db import Database
 from ..domain.actor import Actor
 from ..domain.history import PAGE_SIZES, HistoryFilter, HistoryRow, list_history
 from ..domain.models import HistoryAction, LicenceKind
 from .history_chart import licence_totals_chart
+from .table_events import read_page
 
 COLUMNS = [
     {'name': 'date', 'label': 'Date', 'field': 'date', 'sortable': True, 'align': 'left'},
@@ -86,11 +87,7 @@ class LicenceHistoryTab:
             self.table.on('request', self._table_request)
 
     async def fetch(self) -> tuple[list[HistoryRow], int]:
-        rows, count = await run.io_bound(self._read)
-        last_page = max(1, -(-count // self.filter.page_size))
-        if self.filter.page > last_page:  # the shared link points past the end: show the last page instead
-            self.filter = self.filter.with_changes(page=last_page)
-            rows, count = await run.io_bound(self._read)
+        self.filter, rows, count = await read_page(self._read, self.filter)
         return rows, count
 
     async def load_page(self) -> None:
@@ -103,10 +100,10 @@ class LicenceHistoryTab:
         return {'page': self.filter.page, 'rowsPerPage': self.filter.page_size, 'sortBy': self.filter.sort,
                 'descending': self.filter.descending, 'rowsNumber': count}
 
-    def _read(self) -> tuple[list[HistoryRow], int]:
+    def _read(self, history_filter: HistoryFilter) -> tuple[list[HistoryRow], int]:
         with self.db.session() as session:
             return list_history(session=session, actor=self.actor, organisation_id=self.organisation_id,
-                                history_filter=self.filter)
+                                history_filter=history_filter)
 
     async def _filters_changed(self) -> None:
         if self.quiet:

@@ -4,7 +4,7 @@ from urllib.parse import urlencode
 
 from fastapi import Request
 from fastapi.responses import RedirectResponse
-from nicegui import run, ui
+from nicegui import ui
 
 from ..db import Database
 from ..domain.account_types import ACCOUNT_TYPES
@@ -21,7 +21,7 @@ from ..domain.organisations import (
 from . import organisation_page
 from .live import follow_changes
 from .session import SignedIn
-from .table_events import clicked_row_id, table_request
+from .table_events import clicked_row_id, read_page, table_request
 from .theme import frame
 from .vendor_access import ORGANISATIONS_PATH, organisation_path, vendor_visitor
 
@@ -98,13 +98,7 @@ class OrganisationList:
 
     async def fetch(self, organisations_filter: OrganisationsFilter) \
             -> tuple[OrganisationsFilter, list[OrganisationRow], int]:
-        """The filter's page, its rows and how many match; a page past the end is read as the last page."""
-        rows, count = await run.io_bound(self._read, organisations_filter)
-        last_page = max(1, -(-count // organisations_filter.page_size))
-        if organisations_filter.page > last_page:  # the link points past the end: show the last page instead
-            organisations_filter = organisations_filter.with_changes(page=last_page)
-            rows, count = await run.io_bound(self._read, organisations_filter)
-        return organisations_filter, rows, count
+        return await read_page(self._read, organisations_filter)
 
     async def load_page(self) -> None:
         """Shows the filter's page, read again, and puts what is shown into the address bar."""

@@ -28,7 +28,7 @@ from . import renewals_export
 from .live import follow_changes
 from .renewals_chart import RenewalsChart
 from .session import SignedIn
-from .table_events import clicked_row_id, table_request
+from .table_events import clicked_row_id, read_page, table_request
 from .theme import frame
 from .vendor_access import RENEWALS_PATH, organisation_path, vendor_visitor
 
@@ -141,13 +141,7 @@ class RenewalsView:
         self._describe(count)
 
     async def fetch(self, renewals_filter: RenewalsFilter) -> tuple[RenewalsFilter, list[RenewalRow], int]:
-        """The filter's page, its rows and how many match; a page past the end is read as the last page."""
-        rows, count = await run.io_bound(self._read, renewals_filter)
-        last_page = max(1, -(-count // renewals_filter.page_size))
-        if renewals_filter.page > last_page:  # the shared link points past the end: show the last page instead
-            renewals_filter = renewals_filter.with_changes(page=last_page)
-            rows, count = await run.io_bound(self._read, renewals_filter)
-        return renewals_filter, rows, count
+        return await read_page(self._read, renewals_filter)
 
     async def load_page(self) -> None:
         """Shows the filter's page, read again, and puts what is shown into the address bar."""
