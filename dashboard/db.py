@@ -10,6 +10,7 @@ from sqlalchemy import Engine, event
 from sqlalchemy.engine import make_url
 from sqlmodel import Session, create_engine
 
+from .domain.auth import models as _auth_tables  # noqa: F401  (registers the sign-in tables)
 from .domain.changes import FEED_KEY
 from .live import ChangeFeed, LocalChangeFeed
 

@@ -4,6 +4,7 @@ import enum
 from datetime import UTC, date, datetime
 
 from sqlalchemy import (
+    BigInteger,
     CheckConstraint,
     Column,
     Computed,
@@ -15,12 +16,32 @@ from sqlalchemy import (
     UniqueConstraint,
     text,
 )
+from sqlalchemy.types import DateTime, TypeDecorator
 from sqlmodel import Field, SQLModel
 
 
 def utc_now() -> datetime:
     """Timestamps are timezone-aware UTC in Python and UTC in the database."""
     return datetime.now(UTC)
+
+
+class UtcDateTime(TypeDecorator[datetime]):
+    """A timestamp that is stored in UTC and always comes back aware, in UTC, on SQLite (which keeps no zone) too."""
+
+    impl = DateTime(timezone=True)
+    cache_ok = True
+
+    def process_bind_param(self, value: datetime | None, dialect: object) -> datetime | None:
+        if value is None:
+            return None
+        if value.tzinfo is None:
+            raise ValueError('timestamps must be timezone-aware')
+        return value.astimezone(UTC)
+
+    def process_result_value(self, value: datetime | None, dialect: object) -> datetime | None:
+        if value is None:
+            return None
+        return value.replace(tzinfo=UTC) if value.tzinfo is None else value.astimezone(UTC)
 
 
 class Plan(enum.StrEnum):
@@ -149,6 +170,11 @@ class User(SQLModel, table=True):
     password_hash: str | None = None
     is_active: bool = True
     created_at: datetime = Field(default_factory=utc_now)
+    # Two-factor sign-in (TOTP, RFC 6238): the shared secret once confirmed, and the last time step accepted, so
+    # that one code is never accepted twice.
+    totp_secret: str | None = Field(default=None, max_length=64)
+    totp_enabled_at: datetime | None = Field(default=None, sa_column=Column(UtcDateTime(), nullable=True))
+    totp_last_step: int | None = Field(default=None, sa_column=Column(BigInteger, nullable=True))
 
 
 class LicencePool(SQLModel, table=True):

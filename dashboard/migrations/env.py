@@ -4,6 +4,7 @@ from alembic import context
 from sqlmodel import SQLModel
 
 from dashboard.domain import models  # noqa: F401  (registers the tables on SQLModel.metadata)
+from dashboard.domain.auth import models as auth_models  # noqa: F401
 
 engine = context.config.attributes['engine']
 
