@@ -1,8 +1,6 @@
 """The licence history: writing rows, and reading them filtered, sorted and paged by the database."""
 
-import csv
 import hashlib
-import io
 import string
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field, replace
@@ -14,6 +12,7 @@ from sqlmodel import Session, col, select
 from . import clock
 from .actor import ADMIN_TEAM, Actor
 from .changes import announce
+from .csv_export import csv_text
 from .formatting import format_change, format_timestamp
 from .models import ACTION_LABELS, HistoryAction, LicenceHistory, LicenceKind, LicencePool
 from .url_query import QueryReader
@@ -160,22 +159,15 @@ def export_history_csv(*, session: Session, actor: Actor, organisation_id: int, 
 
 
 def _csv_chunks(session: Session, statement: Select, batch_size: int) -> Iterator[str]:
-    buffer = io.StringIO()
-    writer = csv.writer(buffer)
-    writer.writerow(CSV_HEADER)
     result = session.exec(statement.execution_options(yield_per=batch_size))
-    for partition in result.partitions():
-        for row in partition:
-            entry = HistoryRow(*row)
-            writer.writerow([entry.occurred_at.astimezone(UTC).strftime('%Y-%m-%d %H:%M:%S'),
-                             ACTION_LABELS[HistoryAction(entry.action)],
-                             LicenceKind(entry.kind).label if entry.kind else '', entry.old_value or '',
-                             entry.new_value or '', entry.actor, entry.note or ''])
-        yield buffer.getvalue()
-        buffer.seek(0)
-        buffer.truncate()
-    if buffer.tell():
-        yield buffer.getvalue()
+    return csv_text(CSV_HEADER, ([_csv_row(HistoryRow(*row)) for row in partition]
+                                 for partition in result.partitions()))
+
+
+def _csv_row(entry: HistoryRow) -> list[object]:
+    return [entry.occurred_at.astimezone(UTC).strftime('%Y-%m-%d %H:%M:%S'), ACTION_LABELS[HistoryAction(entry.action)],
+            LicenceKind(entry.kind).label if entry.kind else '', entry.old_value, entry.new_value,
+            entry.actor, entry.note]
 
 
 def licence_totals_series(*, session: Session, actor: Actor, organisation_id: int

@@ -1,8 +1,6 @@
 """The vendor's renewals pipeline: every licence pool whose expiry falls inside a horizon, filtered, sorted and paged
 by the database, and exported as CSV. The chart's totals per week or month are in `renewals_periods`."""
 
-import csv
-import io
 from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import date
@@ -12,6 +10,7 @@ from sqlmodel import Session
 
 from . import clock
 from .actor import Actor
+from .csv_export import csv_text
 from .formatting import format_date
 from .models import LicenceKind, Region
 from .renewals_filter import ACCOUNT_TYPES, HORIZONS, PAGE_SIZES, SORTS, RenewalsFilter, period_label
@@ -91,22 +90,15 @@ def export_renewals_csv(*, session: Session, actor: Actor, renewals_filter: Rene
 
 
 def _csv_chunks(session: Session, statement: Select, today: date, batch_size: int) -> Iterator[str]:
-    buffer = io.StringIO()
-    writer = csv.writer(buffer)
-    writer.writerow(CSV_HEADER)
     result = session.exec(statement.execution_options(yield_per=batch_size))
-    for partition in result.partitions():
-        for values in partition:
-            row = _row(values, today)
-            writer.writerow([row.name, row.serial_number, ACCOUNT_TYPES[row.account_type], Region(row.region).label,
-                             LicenceKind(row.kind).label, row.expiry_date.isoformat(), row.days_left, row.in_use,
-                             row.total, row.utilisation, 'Yes' if row.deletion_pending else 'No',
-                             row.main_contact or ''])
-        yield buffer.getvalue()
-        buffer.seek(0)
-        buffer.truncate()
-    if buffer.tell():
-        yield buffer.getvalue()
+    return csv_text(CSV_HEADER, ([_csv_row(_row(values, today)) for values in partition]
+                                 for partition in result.partitions()))
+
+
+def _csv_row(row: RenewalRow) -> list[object]:
+    return [row.name, row.serial_number, ACCOUNT_TYPES[row.account_type], Region(row.region).label,
+            LicenceKind(row.kind).label, row.expiry_date.isoformat(), row.days_left, row.in_use, row.total,
+            row.utilisation, row.deletion_pending, row.main_contact]
 
 
 def _row(values, today: date) -> RenewalRow:

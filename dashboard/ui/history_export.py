@@ -1,7 +1,5 @@
 """`Export CSV` of the Licence history: a download route that streams exactly the filtered rows."""
 
-from collections.abc import Iterator
-
 from fastapi import HTTPException, Request
 from fastapi.responses import StreamingResponse
 from nicegui import app, run
@@ -11,6 +9,7 @@ from ..domain.actor import Actor
 from ..domain.billing import get_organisation
 from ..domain.errors import DomainError
 from ..domain.history import HistoryFilter, export_history_csv
+from .csv_download import csv_download
 from .session import signed_in
 
 
@@ -27,19 +26,13 @@ def register(db: Database) -> None:
             serial = await run.io_bound(_check, db, who.actor, organisation_id)
         except DomainError as error:
             raise HTTPException(status_code=403, detail=str(error)) from error
-        return StreamingResponse(
-            _rows(db, who.actor, organisation_id, history_filter), media_type='text/csv; charset=utf-8',
-            headers={'Content-Disposition': f'attachment; filename="licence-history-{serial}.csv"'})
+        return await csv_download(
+            db, lambda session: export_history_csv(session=session, actor=who.actor, organisation_id=organisation_id,
+                                                   history_filter=history_filter),
+            f'licence-history-{serial}.csv')
 
 
 def _check(db: Database, actor: Actor, organisation_id: int) -> str:
     actor.require_view_billing(organisation_id)
     with db.session() as session:
         return get_organisation(session=session, organisation_id=organisation_id).serial_number
-
-
-def _rows(db: Database, actor: Actor, organisation_id: int, history_filter: HistoryFilter) -> Iterator[str]:
-    yield '\ufeff'  # so that spreadsheet programs read the file as UTF-8
-    with db.session() as session:
-        yield from export_history_csv(session=session, actor=actor, organisation_id=organisation_id,
-                                      history_filter=history_filter)

@@ -1,6 +1,5 @@
 """`Export CSV` of the Renewals page: a download route that streams exactly the filtered rows, all pages."""
 
-from collections.abc import Iterator
 from datetime import date
 
 from fastapi import HTTPException, Request
@@ -9,9 +8,9 @@ from nicegui import app
 
 from ..db import Database
 from ..domain import clock
-from ..domain.actor import Actor
 from ..domain.errors import DomainError
 from ..domain.renewals import HORIZONS, RenewalsFilter, export_renewals_csv
+from .csv_download import csv_download
 from .session import signed_in
 from .vendor_access import RENEWALS_PATH
 
@@ -32,9 +31,10 @@ def register(db: Database) -> None:
         renewals_filter = RenewalsFilter.from_query(dict(request.query_params), today=today)
         if renewals_filter.errors:
             raise HTTPException(status_code=400, detail=' '.join(renewals_filter.errors))
-        return StreamingResponse(
-            _rows(db, who.actor, renewals_filter, today), media_type='text/csv; charset=utf-8',
-            headers={'Content-Disposition': f'attachment; filename="{export_filename(renewals_filter, today)}"'})
+        return await csv_download(
+            db, lambda session: export_renewals_csv(session=session, actor=who.actor, renewals_filter=renewals_filter,
+                                                    today=today),
+            export_filename(renewals_filter, today))
 
 
 def export_filename(renewals_filter: RenewalsFilter, today: date) -> str:
@@ -48,10 +48,3 @@ def export_filename(renewals_filter: RenewalsFilter, today: date) -> str:
     if f.period_start and f.period_end:
         parts += [f.period_start.isoformat(), 'to', f.period_end.isoformat()]
     return '-'.join(part for part in [*parts, today.isoformat()] if part) + '.csv'
-
-
-def _rows(db: Database, actor: Actor, renewals_filter: RenewalsFilter, today: date) -> Iterator[str]:
-    """Read on a worker thread by the StreamingResponse, in batches: the event loop is never held up."""
-    yield '\ufeff'  # so that spreadsheet programs read the file as UTF-8
-    with db.session() as session:
-        yield from export_renewals_csv(session=session, actor=actor, renewals_filter=renewals_filter, today=today)
