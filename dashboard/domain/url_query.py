@@ -5,6 +5,10 @@ from collections.abc import Container, Mapping
 from datetime import date
 
 MAX_PAGE = 10**9
+# The dates a filter can ask for: far wider than any licence's life, and far from the calendar's end, so that a day
+# after the last one still exists.
+EARLIEST_DAY = date(2000, 1, 1)
+LATEST_DAY = date(2100, 12, 31)
 
 
 class QueryReader:
@@ -33,13 +37,14 @@ class QueryReader:
         return default
 
     def day(self, name: str) -> date | None:
+        """A date from EARLIEST_DAY to LATEST_DAY, written `YYYY-MM-DD`."""
         value = self.query.get(name, '')
         if not value:
             return None
         try:
-            return date.fromisoformat(value)
-        except ValueError:
-            self.errors.append(f'"{value}" is not a date (YYYY-MM-DD) for "{name}".')
+            return bounded_day(value)
+        except ValueError as error:
+            self.errors.append(f'{error} for "{name}".')
             return None
 
     def text(self, name: str, max_length: int) -> str:
@@ -47,3 +52,16 @@ class QueryReader:
 
     def page(self) -> int:
         return self.number('page', 1, range(1, MAX_PAGE)) or 1
+
+
+def bounded_day(value: str) -> date:
+    """The date `value` names, or ValueError saying in words why it is not one this app accepts."""
+    try:
+        if len(value) != 10:
+            raise ValueError
+        day = date.fromisoformat(value)
+    except ValueError:
+        raise ValueError(f'"{value[:40]}" is not a date (YYYY-MM-DD)') from None
+    if not EARLIEST_DAY <= day <= LATEST_DAY:
+        raise ValueError(f'{value} is not between {EARLIEST_DAY.isoformat()} and {LATEST_DAY.isoformat()}')
+    return day

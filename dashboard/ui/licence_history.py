@@ -8,10 +8,11 @@ from nicegui import ui
 
 from ..db import Database
 from ..domain.actor import Actor
-from ..domain.history import PAGE_SIZES, HistoryFilter, HistoryRow, list_history
+from ..domain.history import MAX_TEXT, PAGE_SIZES, HistoryFilter, HistoryRow, list_history
 from ..domain.models import HistoryAction, LicenceKind
+from ..domain.url_query import bounded_day
 from .history_chart import licence_totals_chart
-from .table_events import read_page
+from .table_events import read_page, table_request
 
 COLUMNS = [
     {'name': 'date', 'label': 'Date', 'field': 'date', 'sortable': True, 'align': 'left'},
@@ -22,6 +23,7 @@ COLUMNS = [
     {'name': 'note', 'label': 'Note', 'field': 'note', 'align': 'left',
      'classes': 'whitespace-normal', 'style': 'min-width: 16rem'},
 ]
+SORTABLE = {column['name'] for column in COLUMNS if column.get('sortable')}
 ALL_KINDS = ''
 
 
@@ -46,6 +48,7 @@ class LicenceHistoryTab:
         self.filter = history_filter
         self.on_filter_change = on_filter_change
         self.quiet = False
+        self.readings = 0  # counts the readings begun, so that only the newest is shown
         self.load_chart: Callable[[], Awaitable[None]] | None = None
 
     async def reload(self) -> None:
@@ -77,7 +80,7 @@ class LicenceHistoryTab:
                                       on_change=self._filters_changed) \
                     .props('outlined dense').classes('w-44').mark('kind')
                 self.text = ui.input('Search', value=f.text, on_change=self._filters_changed).mark('search') \
-                    .props('outlined dense clearable debounce=400').classes('grow min-w-[12rem]')
+                    .props(f'outlined dense clearable debounce=400 maxlength={MAX_TEXT}').classes('grow min-w-[12rem]')
                 with self.text.add_slot('prepend'):
                     ui.icon('search')
             self.table = ui.table(columns=COLUMNS, rows=[row.shown() for row in rows], row_key='id',
@@ -91,7 +94,12 @@ class LicenceHistoryTab:
         return rows, count
 
     async def load_page(self) -> None:
-        rows, count = await self.fetch()
+        self.readings += 1
+        reading = self.readings
+        shown, rows, count = await read_page(self._read, self.filter)
+        if reading != self.readings:
+            return  # the filters changed while this was read: the newer reading shows instead
+        self.filter = shown
         self.table.rows = [row.shown() for row in rows]
         self.table.pagination = self._pagination(count)
         self.table.update()
@@ -108,25 +116,27 @@ class LicenceHistoryTab:
     async def _filters_changed(self) -> None:
         if self.quiet:
             return
-        date_from, date_to = _parse(self.date_from.value), _parse(self.date_to.value)
+        try:
+            date_from, date_to = _parse(self.date_from.value), _parse(self.date_to.value)
+        except ValueError as error:
+            ui.notify(f'{error}: the filters are unchanged.', type='warning')
+            return
         if date_from and date_to and date_from > date_to:
             ui.notify('The "From" date is after the "To" date.', type='warning')
             return
         self.filter = self.filter.with_changes(
             date_from=date_from, date_to=date_to, actions=tuple(HistoryAction(a) for a in self.actions.value or []),
-            kind=LicenceKind(self.kind.value) if self.kind.value else None, text=(self.text.value or '').strip(),
+            kind=LicenceKind(self.kind.value) if self.kind.value else None, text=_text(self.text.value),
             page=1)
         await self._apply()
 
     async def _table_request(self, event) -> None:
-        pagination = event.args['pagination']
-        sort = pagination.get('sortBy') or 'date'
-        rows_per_page = pagination.get('rowsPerPage')
+        asked = table_request(event.args, page_sizes=PAGE_SIZES, sortable=SORTABLE)
+        if asked is None:
+            return  # not what the table sends: nothing changes
         self.filter = self.filter.with_changes(
-            page=max(1, int(pagination.get('page') or 1)),
-            page_size=rows_per_page if rows_per_page in PAGE_SIZES else self.filter.page_size,
-            sort=sort if sort in {c['name'] for c in COLUMNS if c.get('sortable')} else 'date',
-            descending=bool(pagination.get('descending')) if pagination.get('sortBy') else True)
+            page=asked.page, page_size=asked.page_size or self.filter.page_size, sort=asked.sort or 'date',
+            descending=asked.descending if asked.sort else True)
         await self._apply()
 
     async def _clear(self) -> None:
@@ -151,12 +161,17 @@ class LicenceHistoryTab:
         ui.download.from_url(f'/billing/{self.organisation_id}/history.csv?{urlencode(query)}')
 
 
+def _text(value: object) -> str:
+    return value.strip()[:MAX_TEXT] if isinstance(value, str) else ''
+
+
 def _iso(value: date | None) -> str:
     return value.isoformat() if value else ''
 
 
-def _parse(value: str | None) -> date | None:
-    try:
-        return date.fromisoformat(value) if value else None
-    except ValueError:
+def _parse(value: object) -> date | None:
+    if not value:
         return None
+    if not isinstance(value, str):
+        raise ValueError('That is not a date (YYYY-MM-DD)')
+    return bounded_day(value)
