@@ -115,20 +115,22 @@ def open_deletion_request(*, session: Session, organisation_id: int) -> Deletion
 
 
 def change_main_contact(*, session: Session, actor: Actor, organisation_id: int, user_id: int | None) -> None:
-    """Sets (or clears, with None) the organisation's main contact; it must be one of the organisation's users."""
+    """Sets the organisation's main contact: one of its active users. None is refused: an organisation is left
+    without one only as imported, and a person who changes it always chooses someone."""
     actor.require_billing_permission(organisation_id)
     require_current(session=session, actor=actor)
     organisation = get_organisation(session=session, organisation_id=organisation_id)
-    if user_id is not None and (isinstance(user_id, bool) or not isinstance(user_id, int)):
-        raise InvalidInput('The main contact must be one of this organisation\'s users.')
-    contact = session.get(User, user_id) if user_id is not None else None
-    if user_id is not None and (contact is None or contact.organisation_id != organisation_id or not contact.is_active):
-        raise InvalidInput('The main contact must be one of this organisation\'s users.')
+    refused = InvalidInput('The main contact must be one of this organisation\'s users.')
+    if isinstance(user_id, bool) or not isinstance(user_id, int):
+        raise refused
+    contact = session.get(User, user_id)
+    if contact is None or contact.organisation_id != organisation_id or not contact.is_active:
+        raise refused
     if organisation.main_contact_id == user_id:
         return
     old = session.get(User, organisation.main_contact_id) if organisation.main_contact_id else None
     organisation.main_contact_id = user_id
     session.add(organisation)
     record_audit(session=session, actor=actor, organisation_id=organisation_id, action='main_contact_changed',
-                 details=f'{old.full_name if old else "none"} → {contact.full_name if contact else "none"}')
+                 details=f'{old.full_name if old else "none"} → {contact.full_name}')
     session.commit()

@@ -127,8 +127,8 @@ class LicenceDetails:
             select.set_value(self.view.main_contact_id)
             return
         await self.reload()
-        contact = self.view.main_contact
-        ui.notify(f'Main contact changed to {contact.name}.' if contact else 'Main contact cleared.', type='positive')
+        if self.view.main_contact:
+            ui.notify(f'Main contact changed to {self.view.main_contact.name}.', type='positive')
 
     def _write_contact(self, user_id: int | None) -> None:
         with self.db.session() as session:

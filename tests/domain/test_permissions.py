@@ -86,8 +86,6 @@ class Action:
 ACTIONS = {
     'change_main_contact': Action(_no_preparation, lambda s, a, w: change_main_contact(
         session=s, actor=a, organisation_id=w.organisation.id, user_id=w.candidate.id), 'main_contact_changed'),
-    'clear_main_contact': Action(_no_preparation, lambda s, a, w: change_main_contact(
-        session=s, actor=a, organisation_id=w.organisation.id, user_id=None), 'main_contact_changed'),
     'request_deletion': Action(_no_preparation, lambda s, a, w: request_deletion(
         session=s, actor=a, organisation_id=w.organisation.id), 'deletion_requested'),
     'withdraw_deletion': Action(_pending_request, lambda s, a, w: withdraw_deletion(
