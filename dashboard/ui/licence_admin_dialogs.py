@@ -17,6 +17,7 @@ from ..domain.deletion import bring_deletion_forward
 from ..domain.errors import DomainError
 from ..domain.formatting import format_date
 from ..domain.licence_admin import MAX_NOTE, add_pool, change_pool_expiry, change_pool_total, convert_trial
+from .number_input import NumberInput
 from .session import still_signed_in
 
 log = logging.getLogger(__name__)
@@ -75,7 +76,7 @@ async def change_total(db: Database, actor: Actor, organisation_id: int, pool: P
     with form.body:
         ui.label(f'{pool.in_use:,} of {pool.total:,} licences are in use; the total cannot go below that.') \
             .classes('text-grey-8')
-        total = ui.number('New total', value=pool.total, format='%d', step=1).props('outlined autofocus') \
+        total = NumberInput('New total', value=pool.total, format='%d', step=1).props('outlined autofocus') \
             .classes('w-full').mark('total')
         note = _note()
 
@@ -123,7 +124,7 @@ async def add_licences(db: Database, actor: Actor, organisation_id: int, pool: P
     form = AdminForm(actor, f'Add {pool.kind.label} licences', f'Add {pool.kind.label} licences')
     with form.body:
         ui.label(f'This organisation has no {pool.kind.label} licences yet.').classes('text-grey-8')
-        total = ui.number('Licences', value=None, format='%d', step=1).props('outlined autofocus') \
+        total = NumberInput('Licences', value=None, format='%d', step=1).props('outlined autofocus') \
             .classes('w-full').mark('total')
         expiry = ui.input('Expiry date', value=suggested.isoformat()).props('type=date outlined stack-label') \
             .classes('w-full').mark('expiry')

@@ -1,5 +1,7 @@
 """"Need more licences?" and "Buy now": a form that records the request and emails the vendor's sales team."""
 
+import math
+
 from nicegui import run, ui
 
 from ..db import Database
@@ -7,6 +9,7 @@ from ..domain.actor import Actor
 from ..domain.errors import DomainError
 from ..domain.licence_requests import MAX_MESSAGE, MAX_QUANTITY, request_licences
 from ..domain.models import LicenceKind
+from .number_input import NumberInput
 
 
 def open_licence_request_dialog(db: Database, actor: Actor, organisation_id: int, *, purchase: bool) -> None:
@@ -18,7 +21,7 @@ def open_licence_request_dialog(db: Database, actor: Actor, organisation_id: int
         kind = ui.select({k.value: k.label for k in LicenceKind}, label='Licence type',
                          value=LicenceKind.MANAGED_AGENT.value).props('outlined').classes('w-full').mark('licence-type')
         # No min/max here: the browser would quietly clamp a wrong number instead of letting us say it is wrong.
-        quantity = ui.number('Quantity', value=10, step=1, validation=_quantity_problem) \
+        quantity = NumberInput('Quantity', value=10, step=1, validation=_quantity_problem) \
             .props('outlined').classes('w-full').mark('quantity')
         message = ui.textarea('Message (optional)', validation={
             f'At most {MAX_MESSAGE:,} characters': lambda v: len(v or '') <= MAX_MESSAGE,
@@ -33,7 +36,7 @@ def open_licence_request_dialog(db: Database, actor: Actor, organisation_id: int
             ui.notify(problem, type='negative')
             return
         send.disable()
-        count = int(quantity.value)
+        count = int(quantity.value)  # a whole number, as checked above
 
         def record() -> None:
             with db.session() as session:
@@ -54,7 +57,10 @@ def open_licence_request_dialog(db: Database, actor: Actor, organisation_id: int
     dialog.open()
 
 
-def _quantity_problem(value: float | None) -> str | None:
-    if value is None or value != int(value) or not 1 <= value <= MAX_QUANTITY:
+def _quantity_problem(value: object) -> str | None:
+    """What is wrong with the quantity, if anything: the browser may send any number, `inf` and `NaN` included."""
+    whole = isinstance(value, int | float) and not isinstance(value, bool) and math.isfinite(value) \
+        and value == int(value)
+    if not whole or not 1 <= value <= MAX_QUANTITY:  # type: ignore[operator]
         return f'Enter a whole number from 1 to {MAX_QUANTITY:,}.'
     return None

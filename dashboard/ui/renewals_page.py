@@ -26,6 +26,7 @@ from ..domain.renewals import (
 from ..domain.renewals_filter import MAX_TEXT
 from . import renewals_export
 from .live import follow_changes
+from .number_input import NumberInput
 from .renewals_chart import RenewalsChart
 from .session import SignedIn
 from .table_events import clicked_row_id, read_page, table_request
@@ -203,10 +204,10 @@ class RenewalsView:
             f.util_min is not None or f.util_max is not None
         self.table.props(f'no-data-label="{_nothing(f.horizon, bool(narrowed))}"')
 
-    def _percent(self, label: str, value: int | None, marker: str) -> ui.number:
+    def _percent(self, label: str, value: int | None, marker: str) -> NumberInput:
         # No min/max on the input: it would change a mistyped 150 to 100 silently; say what is wrong instead.
-        return ui.number(label, value=value, format='%d', suffix='%', on_change=self._filters_changed,
-                         validation={'A whole number from 0 to 100': _is_percent}) \
+        return NumberInput(label, value=value, format='%d', suffix='%', on_change=self._filters_changed,
+                           validation={'A whole number from 0 to 100': _is_percent}) \
             .props('outlined dense debounce=500').classes('w-36').mark(marker)
 
     async def _filters_changed(self) -> None:

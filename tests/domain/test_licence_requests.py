@@ -90,7 +90,8 @@ def test_buy_now_is_a_purchase_request(db, session: Session, organisation: Organ
     assert audit[0].details == 'Purchase: 25 Managed Agent'
 
 
-@pytest.mark.parametrize('quantity', [0, -1, 100_001, 10**12, 1.5, 5.0, '5', '', None, True, False])
+@pytest.mark.parametrize('quantity', [0, -1, 100_001, 10**12, 1.5, 5.0, '5', '', None, True, False, float('inf'),
+                                      float('-inf'), float('nan')])
 def test_a_bad_quantity_is_refused_naming_the_range(db, session: Session, organisation: Organisation,
                                                     admin: User, quantity: object) -> None:
     with pytest.raises(InvalidInput, match='whole number from 1 to 100,000'):

@@ -123,6 +123,19 @@ async def test_an_invalid_quantity_is_refused_and_nothing_is_sent(user: User, ac
         assert session.exec(select(OutboxEmail)).all() == []
 
 
+async def test_a_quantity_of_infinity_or_not_a_number_is_explained_not_raised(user: User, acme, db) -> None:
+    """The browser can send any JSON number to the field's value: the dialog says what is wrong and sends nothing."""
+    await log_in(user, acme.emails['billing_admin'])
+    user.find('Need more licences?').click()
+    await user.should_see('Send request')
+    for bad in ['inf', '-Infinity', 'NaN', '1e999', 'ten', [5], {'x': 1}]:
+        user.find('quantity').trigger('update:modelValue', bad)
+        user.find('Send request').click()
+        await user.should_see('Enter a whole number from 1 to 100,000.')
+    with db.session() as session:
+        assert session.exec(select(LicenceRequest)).all() == []
+
+
 async def test_buy_now_is_only_for_billing_users_of_a_trial(user: User, acme, session) -> None:
     await log_in(user, acme.emails['billing_admin'])
     await user.should_not_see('Buy now')
