@@ -5,6 +5,8 @@ import functools
 import re
 from datetime import date, datetime
 
+from dashboard.domain.safe_text import describe_character, unsafe_character
+
 SERIAL_NUMBER = re.compile(r'[A-Za-z0-9_-]{1,64}')
 DAY = re.compile(r'\d{4}-\d{2}-\d{2}')
 TIMESTAMP = re.compile(r'\d{4}-\d{2}-\d{2}[T ]\d{2}:\d{2}.*')
@@ -25,9 +27,12 @@ def serial_number(column: str, raw: str) -> str:
     return raw
 
 
-def text(column: str, raw: str, *, max_length: int) -> str:
+def text(column: str, raw: str, *, max_length: int, line_feeds: bool = False) -> str:
+    """Text of at most `max_length` characters, with no character unsafe in a name (`line_feeds`: a longer text,
+    which may have line feeds)."""
     if len(raw) > max_length:
         raise BadValue(f'{column} is {len(raw):,} characters long; at most {max_length:,} are allowed')
+    _refuse_unsafe(column, raw, line_feeds=line_feeds)
     return raw
 
 
@@ -60,6 +65,7 @@ def timestamp(column: str, raw: str) -> datetime:
 
 
 def email(column: str, raw: str) -> str:
+    _refuse_unsafe(column, raw)
     if len(raw) > MAX_EMAIL or not EMAIL.fullmatch(raw):
         raise BadValue(f'{column} {shown(raw)} is not an email address')
     return raw
@@ -79,6 +85,14 @@ def whole_number(column: str, raw: str) -> int:
     if int(raw) > MAX_WHOLE_NUMBER:
         raise BadValue(f'{column} {shown(raw)} is too large; at most {MAX_WHOLE_NUMBER:,} is allowed')
     return int(raw)
+
+
+def _refuse_unsafe(column: str, raw: str, *, line_feeds: bool = False) -> None:
+    char = unsafe_character(raw, line_feeds=line_feeds)
+    if char is not None:
+        position = raw.index(char) + 1
+        raise BadValue(f'{column} has the control or invisible character {describe_character(char)} at character '
+                       f'{position:,}; remove it (it could stop or disguise the emails that name it)')
 
 
 @functools.cache

@@ -107,7 +107,7 @@ _HISTORY_COLUMNS: tuple[tuple[str, Reader, bool], ...] = (
     ('kind', partial(fields.choice, choices=LicenceKind), False),
     ('old_value', partial(fields.text, max_length=MAX_HISTORY_VALUE), False),
     ('new_value', partial(fields.text, max_length=MAX_HISTORY_VALUE), False),
-    ('note', partial(fields.text, max_length=MAX_NOTE), False),
+    ('note', partial(fields.text, max_length=MAX_NOTE, line_feeds=True), False),
 )
 
 
