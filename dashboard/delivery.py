@@ -34,6 +34,7 @@ from .config import Settings, get_settings
 from .db import Database
 from .domain import clock
 from .domain.models import OutboxEmail, OutboxStatus
+from .domain.safe_text import describe_character, header_text, unsafe_character
 
 log = logging.getLogger(__name__)
 
@@ -58,6 +59,13 @@ class MailServerUnavailable(Exception):
 
 class PermanentlyRejected(Exception):
     """The server refused this email for good (every recipient refused with a 5xx code): retrying cannot help."""
+
+
+class CannotBeBuilt(Exception):
+    """The email library refuses this email's data (an address or a header): it fails at once, for good."""
+
+    def __init__(self, error: Exception) -> None:
+        super().__init__(f'the email cannot be built, so it is not retried: {type(error).__name__}: {error}')
 
 
 @dataclass(frozen=True)
@@ -93,7 +101,13 @@ def deliver_outbox(db: Database, *, now: datetime | None = None, limit: int = 50
             if email is None:
                 break
             try:
-                note = send(compose(email, settings))
+                message = compose(email, settings)
+            except Exception as error:  # noqa: BLE001 - the same data gives the same failure: never retried
+                _record_failure(db, email, worker=worker, now=current(), error=CannotBeBuilt(error), settings=settings,
+                                permanent=True)
+                continue
+            try:
+                note = send(message)
             except MailServerUnavailable as error:
                 # Not this email's fault: it goes back to the queue uncharged, and the run stops. However long the
                 # outage, no email climbs towards OUTBOX_MAX_ATTEMPTS because of it.
@@ -138,10 +152,12 @@ def _due(table, now: datetime):
 
 def compose(email: Claimed, settings: Settings) -> EmailMessage:
     """The message: plain text with an HTML alternative, from MAIL_FROM to the stored addresses."""
+    if (char := unsafe_character(email.to_address)) is not None:
+        raise ValueError(f'the address has the character {describe_character(char)}')
     message = EmailMessage()
     message['From'] = settings.mail_from
     message['To'] = email.to_address
-    message['Subject'] = email.subject
+    message['Subject'] = header_text(email.subject)  # also for emails queued before subjects were cleaned
     created = email.created_at if email.created_at.tzinfo else email.created_at.replace(tzinfo=UTC)  # SQLite
     message['Date'] = format_datetime(created)
     message['Message-ID'] = message_id(email, settings)

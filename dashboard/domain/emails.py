@@ -8,9 +8,10 @@ from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
 
-from jinja2 import Environment, FileSystemLoader, StrictUndefined, select_autoescape
+from jinja2 import Environment, FileSystemLoader, StrictUndefined, Template, select_autoescape
 
 from ..config import get_settings
+from .safe_text import header_text
 
 TEMPLATES = Path(__file__).resolve().parent.parent / 'templates' / 'email'
 
@@ -23,13 +24,25 @@ class RenderedEmail:
 
 
 def render_email(name: str, **values: object) -> RenderedEmail:
+    """The subject is rendered from the template's first line on its own and made one clean line, so that a name
+    with a line break or a control character in it can neither end the subject early nor stop the email."""
     values = {'product': get_settings().product_name, **values}
-    subject_line, _, text = _environment(autoescape=False).get_template(f'{name}.txt').render(values).partition('\n')
+    subject, text = _text_templates(name)
+    html = _environment(autoescape=True).get_template(f'{name}.html').render(values)
+    return RenderedEmail(subject=header_text(subject.render(values)), body_text=text.render(values).strip() + '\n',
+                         body_html=html)
+
+
+@cache
+def _text_templates(name: str) -> tuple[Template, Template]:
+    """The subject line's template and the text body's."""
+    environment = _environment(autoescape=False)
+    assert environment.loader is not None
+    source = environment.loader.get_source(environment, f'{name}.txt')[0]
+    subject_line, _, text = source.partition('\n')
     if not subject_line.startswith('Subject: '):
         raise ValueError(f'The email template {name}.txt must start with a "Subject: " line.')
-    html = _environment(autoescape=True).get_template(f'{name}.html').render(values)
-    return RenderedEmail(subject=subject_line.removeprefix('Subject: ').strip(), body_text=text.strip() + '\n',
-                         body_html=html)
+    return environment.from_string(subject_line.removeprefix('Subject: ')), environment.from_string(text)
 
 
 @cache

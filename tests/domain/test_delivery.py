@@ -17,10 +17,11 @@ from sqlmodel import select
 from dashboard import delivery
 from dashboard.config import Settings
 from dashboard.delivery import LEASE, SmtpSender, claim_next, deliver_outbox
+from dashboard.domain.deletion import request_deletion
 from dashboard.domain.emails import render_email
 from dashboard.domain.models import OutboxEmail
 from dashboard.domain.outbox import queue_email
-from tests.factories import make_organisation
+from tests.factories import actor, make_organisation, make_user
 
 T0 = datetime(2027, 3, 1, 9, 0, tzinfo=UTC)
 
@@ -422,3 +423,53 @@ def test_recipients_refused_in_part_are_recorded_on_the_sent_email(db, smtp_serv
     [row] = outbox(db)
     assert (row.status, row.attempts) == ('sent', 0)
     assert row.last_error == 'Refused by the server: gone@customer.example (550 5.1.1 No such mailbox)'
+
+
+def test_a_subject_with_control_characters_is_sent_on_one_clean_line(db, smtp_server) -> None:
+    """An email queued before names were checked, its subject holding CR, LF, NUL and U+2028, still goes out."""
+    with db.session() as session:
+        queue_email(session=session, to='ops@customer.example', body_text='Text', body_html=None,
+                    subject='Deletion: Evil\r\nBcc: x@evil.example\x00\u2028Ltd')
+        session.commit()
+
+    assert deliver_outbox(db, now=T0, settings=smtp_server.settings()) == 1
+
+    [received] = smtp_server.received
+    assert received.message['Subject'] == 'Deletion: Evil Bcc: x@evil.example Ltd'
+    assert received.message['Bcc'] is None and received.recipients == ['ops@customer.example']
+
+
+@pytest.mark.parametrize('address', ['ops\u2028@customer.example', 'ops\x00@customer.example',
+                                     'ops\r@customer.example'])
+def test_an_email_that_cannot_be_built_fails_at_once_with_the_reason_and_the_others_still_go(
+        db, smtp_server, address: str) -> None:
+    queue(db, to=address)
+    queue(db, to='here@customer.example')
+
+    assert deliver_outbox(db, now=T0, settings=smtp_server.settings()) == 1
+
+    unbuildable, delivered = outbox(db)
+    assert (unbuildable.status, unbuildable.attempts) == ('failed', 1)
+    assert unbuildable.last_error.startswith('CannotBeBuilt: the email cannot be built, so it is not retried: ')
+    assert delivered.status == 'sent'
+    assert [received.recipients for received in smtp_server.received] == [['here@customer.example']]
+    assert deliver_outbox(db, now=T0 + timedelta(days=1), settings=smtp_server.settings()) == 0
+    assert outbox(db)[0].attempts == 1  # never tried again
+
+
+@pytest.mark.parametrize('char', ['\r', '\n', '\x00', '\u2028', '\x85'])
+def test_an_organisation_imported_with_a_control_character_in_its_name_still_gets_every_deletion_email(
+        db, smtp_server, char: str) -> None:
+    """Rows stored before the import refused such names: the deletion emails (to support and to the contacts) go."""
+    with db.session() as session:
+        organisation = make_organisation(session, name=f'Evil{char}Ltd', serial_number='EVL-0001')
+        admin = make_user(session, organisation, 'billing_admin', email='admin@evil.example')
+        request_deletion(session=session, actor=actor(admin), organisation_id=organisation.id)
+
+    sent = deliver_outbox(db, now=T0, settings=smtp_server.settings())
+
+    assert sent == len(outbox(db)) >= 2
+    assert {row.status for row in outbox(db)} == {'sent'}
+    subjects = [received.message['Subject'] for received in smtp_server.received]
+    assert 'Account deletion requested: Evil Ltd (EVL-0001)' in subjects
+    assert all('\n' not in subject and '\r' not in subject for subject in subjects)
