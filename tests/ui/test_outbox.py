@@ -6,6 +6,7 @@ from nicegui.testing import User
 from sqlalchemy import text
 
 from dashboard.config import get_settings
+from dashboard.delivery import deliver_outbox
 from dashboard.domain.outbox import queue_email
 from tests.ui.conftest import log_in
 
@@ -175,3 +176,23 @@ async def test_no_retry_for_sales(user: User, vendor, db) -> None:
     await user.should_see('Last error: SMTPDataError: try later')
     await user.should_not_see(marker='retry')
     assert status_of(db, 'Gave up') == ('failed', 10)
+
+
+async def test_an_email_that_cannot_be_built_shows_as_failed_with_its_reason(user: User, vendor, db) -> None:
+    """An address stored before the import refused U+2028: the email fails at once, and the page says why."""
+    queue(db, 'Deletion requested: Evil Ltd', to='ops\u2028@evil.example')
+    queue(db, 'Renewal reminder', to='ops@customer.example')
+    sent: list = []
+    deliver_outbox(db, sender=sent.append)
+    await log_in(user, vendor.admin)
+
+    await user.open('/vendor/outbox')
+
+    rows = {row['subject']: row for row in shown_rows(user)}
+    assert (rows['Deletion requested: Evil Ltd']['status'], rows['Renewal reminder']['status']) == ('failed', 'sent')
+    assert rows['Deletion requested: Evil Ltd']['error'].startswith(
+        'CannotBeBuilt: the email cannot be built, so it is not retried: ValueError: the address has the character '
+        'U+2028 (LINE SEPARATOR)')
+    user.find(marker='outbox').trigger('rowClick', [{}, rows['Deletion requested: Evil Ltd'], 0])
+    await user.should_see('Last error: CannotBeBuilt: the email cannot be built, so it is not retried')
+    assert len(sent) == 1
