@@ -9,6 +9,7 @@ from nicegui import ui
 
 from ..domain.models import LicenceKind
 from ..domain.renewals import HORIZONS, RenewalPeriod, RenewalsFilter
+from ..domain.url_query import bounded_day
 
 KIND_COLOURS = {LicenceKind.MANAGED_AGENT: '#1f4e79', LicenceKind.ON_DEMAND: '#f57c00'}
 # Sends the server only the clicked bar's period, not plotly's whole event.
@@ -51,7 +52,7 @@ class RenewalsChart:
 
     async def _clicked(self, event) -> None:
         try:
-            start, end = (date.fromisoformat(value) for value in event.args)
+            start, end = (bounded_day(value) for value in event.args)
         except (TypeError, ValueError):
             return  # not a bar: nothing to pick
         await self.on_select(start, end)

@@ -230,7 +230,11 @@ class RenewalsView:
         await self._apply()
 
     async def _period_chosen(self, start: date, end: date) -> None:
-        self.filter = self.filter.with_changes(period_start=start, period_end=end, page=1)
+        chosen = RenewalsFilter.from_query({**self.filter.to_query(), 'from': start.isoformat(), 'to': end.isoformat()},
+                                           today=clock.today())
+        if chosen.errors or not chosen.has_period:
+            return  # not a period of this horizon: a forged click changes nothing
+        self.filter = self.filter.with_changes(period_start=chosen.period_start, period_end=chosen.period_end, page=1)
         await self._apply()
 
     async def _next_month(self) -> None:

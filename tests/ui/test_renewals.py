@@ -172,7 +172,7 @@ async def test_clicking_a_bar_lists_that_week_until_its_chip_is_removed(user: Us
                                                                        addresses) -> None:
     await log_in(user, vendor.sales)
     await user.open('/vendor/renewals')
-    await user.should_see(marker='renewals-chart')
+    await user.should_see(marker='renewals-chart', retries=50)  # drawn after the page, slower on a busy machine
     monday = TODAY + timedelta(days=40) - timedelta(days=(TODAY + timedelta(days=40)).weekday())
     week = [monday.isoformat(), (monday + timedelta(days=6)).isoformat()]
 
@@ -186,6 +186,22 @@ async def test_clicking_a_bar_lists_that_week_until_its_chip_is_removed(user: Us
     chip.set_value(False)  # its ×
     await names_once(user, ['Acme Widgets GmbH', 'Brit Bakeries Ltd'])
     assert addresses[-1] == '/vendor/renewals'
+
+
+@pytest.mark.parametrize('forged', [['9999-12-01', '9999-12-31'], ['2020-01-01', '2020-01-31'], ['x', 'y'],
+                                    [TODAY.isoformat()], {'a': 1}, None])
+async def test_a_forged_chart_click_outside_the_horizon_changes_nothing(user: User, vendor, renewals, addresses,
+                                                                        forged: object) -> None:
+    await log_in(user, vendor.sales)
+    await user.open('/vendor/renewals')
+    await user.should_see(marker='renewals-chart', retries=50)  # drawn after the page, slower on a busy machine
+    before = list(addresses)
+
+    user.find(marker='renewals-chart').trigger('plotly_click', forged)
+    await asyncio.sleep(0.2)
+
+    assert addresses == before
+    assert shown(user) == ['Acme Widgets GmbH', 'Brit Bakeries Ltd']
 
 
 async def test_clicking_a_row_opens_the_organisation_and_forged_events_change_nothing(user: User, vendor,
