@@ -13,12 +13,14 @@ from .ui import (
     outbox_page,
     overview_page,
     renewals_page,
+    socket_guard,
 )
 
 
 def build(db: Database) -> None:
     """Registers the pages and routes; each gets the database from here, never from a global."""
     app.add_middleware(SecurityHeaders, hsts_seconds=get_settings().hsts_seconds)
+    socket_guard.install(extra_origins=get_settings().websocket_origins)
     app.add_static_files('/assets', PROJECT_ROOT / 'assets')
     login_page.register(db)
     billing_page.register(db)
