@@ -53,16 +53,17 @@ def page_elements(page: Page) -> dict[str, dict[str, Any]]:
     return json.loads(html.unescape(re.search(r'String\.raw`(.*?)`\)', script, re.DOTALL).group(1)))
 
 
-def element_id(page: Page, locator_id: str | None) -> str:
-    assert locator_id is not None and locator_id.startswith('c')
-    return locator_id[1:]
+def element_id(dom_id: str | None) -> str:
+    """NiceGUI's element id from the element's DOM id (`c42`)."""
+    assert dom_id is not None and dom_id.startswith('c')
+    return dom_id[1:]
 
 
 def forged_events(page: Page) -> list[dict[str, Any]]:
     """A click on the victim's "Log out" and a new main contact picked in the victim's drop-down."""
     elements = page_elements(page)
     client_id = page.evaluate('window.clientId')
-    log_out = element_id(page, page.get_by_role('button', name='Log out').get_attribute('id'))
+    log_out = element_id(page.get_by_role('button', name='Log out').get_attribute('id'))
     contact = next(key for key, element in elements.items() if element.get('props', {}).get('label') == 'Main contact')
     current = elements[contact]['props']['model-value']
     other_option = next(option for option in elements[contact]['props']['options'] if option != current)
