@@ -10,7 +10,9 @@ ENVIRON = {'wsgi.url_scheme': 'ws', 'HTTP_HOST': 'portal.example.com:8080'}
 @pytest.mark.parametrize(('origin', 'scheme', 'allowed'), [
     ('http://portal.example.com:8080', 'ws', True),
     ('https://portal.example.com:8080', 'wss', True),
-    ('https://portal.example.com:8080', 'ws', False),
+    ('https://portal.example.com:8080', 'ws', True),  # behind a TLS proxy
+    ('http://portal.example.com:8080.evil.example', 'ws', False),
+    ('http://evil.example/portal.example.com:8080', 'ws', False),
     ('http://portal.example.com', 'ws', False),
     ('http://evil.example', 'ws', False),
     ('null', 'ws', False),
