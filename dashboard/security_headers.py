@@ -95,11 +95,10 @@ class _Response:
 
     async def send(self, message: Message) -> None:
         if message['type'] == 'http.response.start':
-            self.started = True
             if _is_html(message):
                 self._start = message
                 return
-            await self._send(self._with_headers(message, content_security_policy()))
+            await self._send_start(message, content_security_policy())
         elif message['type'] == 'http.response.body' and self._start is not None:
             self._body.append(message.get('body', b''))
             self._size += len(self._body[-1])
@@ -111,7 +110,7 @@ class _Response:
 
     async def send_error(self) -> None:
         start = {'type': 'http.response.start', 'status': 500, 'headers': [(b'content-type', b'text/plain')]}
-        await self._send(self._with_headers(start, content_security_policy()))
+        await self._send_start(start, content_security_policy())
         await self._send({'type': 'http.response.body', 'body': b'Internal Server Error'})
 
     async def _release(self, *, more_body: bool) -> None:
@@ -123,15 +122,16 @@ class _Response:
         else:
             policy = content_security_policy(inline_script_hashes(body))
         start, self._start, self._body = self._start, None, []
-        await self._send(self._with_headers(start, policy))
+        await self._send_start(start, policy)
         await self._send({'type': 'http.response.body', 'body': body, 'more_body': more_body})
 
-    def _with_headers(self, message: Message, policy: str) -> Message:
+    async def _send_start(self, message: Message, policy: str) -> None:
         headers = MutableHeaders(scope=message)
         for name, value in self._headers.items():
             headers[name] = value
         headers['Content-Security-Policy'] = policy
-        return message
+        self.started = True
+        await self._send(message)
 
 
 def _is_html(message: Message) -> bool:

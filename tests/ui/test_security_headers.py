@@ -77,9 +77,18 @@ async def test_a_stream_is_passed_on_as_it_comes() -> None:
     assert headers_of(sent)['x-frame-options'] == 'DENY'
 
 
-async def test_a_crash_still_answers_with_the_headers() -> None:
-    async def crashing(scope: Scope, receive: Receive, send: Send) -> None:
-        raise RuntimeError('boom')
+async def crash_at_once(scope: Scope, receive: Receive, send: Send) -> None:
+    raise RuntimeError('boom')
+
+
+async def crash_in_a_page(scope: Scope, receive: Receive, send: Send) -> None:
+    await send({'type': 'http.response.start', 'status': 200, 'headers': [(b'content-type', b'text/html')]})
+    await send({'type': 'http.response.body', 'body': b'<html>boom', 'more_body': True})
+    raise RuntimeError('boom')
+
+
+@pytest.mark.parametrize('crashing', [crash_at_once, crash_in_a_page])
+async def test_a_crash_still_answers_with_the_headers(crashing) -> None:
 
     sent: list[Message] = []
 
@@ -91,6 +100,7 @@ async def test_a_crash_still_answers_with_the_headers() -> None:
 
     with pytest.raises(RuntimeError):  # still raised, so that the server logs it
         await SecurityHeaders(crashing)({'type': 'http', 'scheme': 'http'}, receive, send)
+    assert [message['type'] for message in sent] == ['http.response.start', 'http.response.body']
     assert sent[0]['status'] == 500
     assert "frame-ancestors 'none'" in headers_of(sent)['content-security-policy']
     assert b'boom' not in sent[1]['body']
