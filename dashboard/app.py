@@ -4,6 +4,7 @@ from nicegui import app, ui
 
 from .config import PROJECT_ROOT, get_settings
 from .db import Database
+from .security_headers import SecurityHeaders
 from .ui import (
     billing_page,
     history_export,
@@ -12,11 +13,14 @@ from .ui import (
     outbox_page,
     overview_page,
     renewals_page,
+    socket_guard,
 )
 
 
 def build(db: Database) -> None:
     """Registers the pages and routes; each gets the database from here, never from a global."""
+    app.add_middleware(SecurityHeaders, hsts_seconds=get_settings().hsts_seconds)
+    socket_guard.install(extra_origins=get_settings().websocket_origins)
     app.add_static_files('/assets', PROJECT_ROOT / 'assets')
     login_page.register(db)
     billing_page.register(db)
@@ -35,4 +39,4 @@ def run(*, db: Database, host: str, port: int) -> None:
 
         start_in_background(db, settings.jobs_interval_seconds)
     ui.run(host=host, port=port, title=settings.product_name, storage_secret=settings.session_secret(),
-           reload=False, show=False, favicon='🔑')
+           reload=False, show=False, favicon='🔑', forwarded_allow_ips=settings.trusted_proxies)

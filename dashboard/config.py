@@ -38,10 +38,18 @@ class Settings(BaseSettings):
     renewal_reminder_days: Annotated[list[int], NoDecode] = [90, 30, 7, 0]
     sales_digest_weekday: int = Field(default=0, ge=0, le=6, description='0 = Monday')
 
-    @field_validator('renewal_reminder_days', mode='before')
+    # Behind HTTPS: HSTS is sent on requests that arrived over HTTPS, also through a proxy listed here that sets
+    # X-Forwarded-Proto (uvicorn's `forwarded_allow_ips`: addresses, or `*` for any). 0 seconds sends no HSTS.
+    hsts_seconds: int = Field(default=365 * 24 * 3600, ge=0)
+    trusted_proxies: str = '127.0.0.1,::1'
+    # Origins besides the page's own (`scheme://host[:port]`) from which a browser may open the live connection.
+    websocket_origins: Annotated[list[str], NoDecode] = []
+
+    @field_validator('renewal_reminder_days', 'websocket_origins', mode='before')
     @classmethod
-    def _days_list(cls, value: object) -> object:
-        """`90,30,7,0` or `[90, 30, 7, 0]` in the environment; whole days before expiry, 0 = the day itself."""
+    def _comma_list(cls, value: object) -> object:
+        """`90,30,7,0` or `[90, 30, 7, 0]` in the environment (reminder days: whole days before expiry, 0 = the day
+        itself; websocket origins: `https://portal.example.com,https://other.example`)."""
         if isinstance(value, str):
             text = value.strip().removeprefix('[').removesuffix(']')
             return [part.strip() for part in text.split(',') if part.strip()]

@@ -1,7 +1,5 @@
 """Sign-in with email and password; one generic message for every wrong credential."""
 
-from urllib.parse import urlparse
-
 from fastapi.responses import RedirectResponse
 from nicegui import run, ui
 
@@ -9,6 +7,7 @@ from ..config import get_settings
 from ..db import Database
 from ..domain.accounts import authenticate
 from ..domain.actor import Actor
+from .paths import safe_next_path
 from .session import landing_path, sign_in, signed_in
 
 WRONG_CREDENTIALS = 'The email or password is not correct.'
@@ -19,8 +18,8 @@ def register(db: Database) -> None:
     async def login_page(next: str = '') -> RedirectResponse | None:  # noqa: A002  (the query parameter's name)
         who = await signed_in(db)
         if who is not None:
-            return RedirectResponse(_safe_next(next) or landing_path(who.actor))
-        login_form(db, next_path=_safe_next(next))
+            return RedirectResponse(safe_next_path(next) or landing_path(who.actor))
+        login_form(db, next_path=safe_next_path(next))
         return None
 
 
@@ -60,11 +59,3 @@ def _authenticate(db: Database, email: str, password: str) -> Actor | None:
     with db.session() as session:
         user = authenticate(session=session, email=email, password=password)
         return Actor.of(user) if user else None
-
-
-def _safe_next(path: str) -> str:
-    """Only a path on this site: a login link must never send anyone elsewhere."""
-    parsed = urlparse(path)
-    if parsed.scheme or parsed.netloc or not path.startswith('/') or path.startswith('//'):
-        return ''
-    return path
