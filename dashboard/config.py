@@ -21,6 +21,8 @@ class Settings(BaseSettings):
     vendor_support_email: str = 'support@netsupportsoftware.com'
     vendor_sales_email: str = 'sales@netsupportsoftware.com'
     data_dir: Path = DATA_DIR
+    # Where people reach the app: the base of the links in emails (password resets, invitations).
+    public_url: str = 'http://localhost:8080'
 
     # Mail: with no SMTP host, nothing is sent and every email stays readable on the Outbox page.
     smtp_host: str = ''
@@ -37,6 +39,13 @@ class Settings(BaseSettings):
     jobs_interval_seconds: float = Field(default=10, gt=0)
     renewal_reminder_days: Annotated[list[int], NoDecode] = [90, 30, 7, 0]
     sales_digest_weekday: int = Field(default=0, ge=0, le=6, description='0 = Monday')
+
+    @field_validator('public_url')
+    @classmethod
+    def _public_url(cls, value: str) -> str:
+        if not value.startswith(('http://', 'https://')):
+            raise ValueError('the public URL must start with http:// or https://')
+        return value.rstrip('/')
 
     @field_validator('renewal_reminder_days', mode='before')
     @classmethod
