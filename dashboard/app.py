@@ -11,6 +11,7 @@ from .ui import (
     organisations_page,
     outbox_page,
     overview_page,
+    password_link_pages,
     renewals_page,
 )
 
@@ -19,6 +20,7 @@ def build(db: Database) -> None:
     """Registers the pages and routes; each gets the database from here, never from a global."""
     app.add_static_files('/assets', PROJECT_ROOT / 'assets')
     login_page.register(db)
+    password_link_pages.register(db)
     billing_page.register(db)
     history_export.register(db)
     renewals_page.register(db)
