@@ -7,9 +7,11 @@ from nicegui import ui
 from nicegui.testing import User
 from sqlmodel import col, select
 
-from dashboard.domain.auth.links import LINK_NOT_VALID, PASSWORDS_DIFFER
+from dashboard.domain.auth.links import LINK_NOT_VALID, PASSWORDS_DIFFER, use_link
 from dashboard.domain.models import OutboxEmail
+from dashboard.domain.models import User as Person
 from dashboard.ui.password_link_pages import PASSWORD_SET, RESET_ANSWER
+from tests.factories import make_user
 from tests.ui.conftest import log_in
 
 NEW_PASSWORD = 'a brand new password'
@@ -97,10 +99,51 @@ async def test_a_link_used_in_another_tab_is_refused_here(user: User, acme, db) 
     await ask_for_a_reset(user, email)
     path = await emailed_link(db, email)
     await user.open(path)
-    from dashboard.domain.auth.links import use_link
     with db.session() as session:
         use_link(session=session, token=path.split('=')[1], password=NEW_PASSWORD, password_again=NEW_PASSWORD)
     user.find(marker='password').type('yet another password')
     user.find(marker='password-again').type('yet another password')
     user.find(kind=ui.button, content='Set password').click()
     await user.should_see(LINK_NOT_VALID, retries=100)
+
+
+async def test_the_admin_team_invites_people_without_a_password(user: User, vendor, acme, session) -> None:
+    imported = [make_user(session, acme.organisation, 'viewer', full_name=f'Imported {n}') for n in range(2)]
+    await log_in(user, vendor.admin)
+    await user.open(f'/vendor/organisations/{acme.organisation.id}')
+    await user.should_see('6 people; 2 cannot sign in yet (no password), 0 of them invited.')
+
+    user.find(marker='people-table').trigger('invite', imported[0].id)
+    await user.should_see('Invitation sent; the link works until', retries=50)
+    await user.should_see('6 people; 2 cannot sign in yet (no password), 1 of them invited.')
+    assert [email.to_address for email in session.exec(select(OutboxEmail)).all()] == [imported[0].email]
+
+    user.find(marker='invite-everyone').click()
+    await user.should_see('1 person of this organisation has no password and no pending invitation', retries=50)
+    user.find(marker='save').click()
+    await user.should_see('1 invitation sent.', retries=50)
+    await user.should_see('2 of them invited.')
+    assert sorted(email.to_address for email in session.exec(select(OutboxEmail)).all()) == \
+        sorted(person.email for person in imported)
+
+
+async def test_a_forged_invite_event_sends_nothing(user: User, vendor, acme, session) -> None:
+    await log_in(user, vendor.admin)
+    await user.open(f'/vendor/organisations/{acme.organisation.id}')
+    await user.should_see('People')
+    with_password = session.exec(select(Person).where(Person.email == acme.emails['viewer'])).one()
+    for forged in [with_password.id, 'x', None, True, -1, 10**30, [1]]:
+        user.find(marker='people-table').trigger('invite', forged)
+    await asyncio.sleep(0.3)
+    assert session.exec(select(OutboxEmail)).all() == []
+
+
+async def test_sales_see_who_can_sign_in_but_cannot_invite(user: User, vendor, acme, session) -> None:
+    imported = make_user(session, acme.organisation, 'viewer', full_name='Imported Person')
+    await log_in(user, vendor.sales)
+    await user.open(f'/vendor/organisations/{acme.organisation.id}')
+    await user.should_see('5 people; 1 cannot sign in yet (no password), 0 of them invited.')
+    await user.should_not_see('Invite everyone without a password')
+    user.find(marker='people-table').trigger('invite', imported.id)
+    await asyncio.sleep(0.3)
+    assert session.exec(select(OutboxEmail)).all() == []

@@ -39,12 +39,10 @@ class PersonAccess:
 
 @dataclass(frozen=True)
 class OrganisationPeople:
-    people: list[PersonAccess]
-    count: int  # all of them; `people` stops at MAX_PEOPLE_SHOWN
-
-    @property
-    def without_password(self) -> int:
-        return sum(person.may_be_invited for person in self.people)
+    people: list[PersonAccess]  # the first MAX_PEOPLE_SHOWN by name
+    count: int
+    without_password: int  # active people who cannot sign in yet
+    not_invited: int  # of those, the ones without a pending invitation: whom "invite everyone" would email
 
 
 def organisation_people(*, session: Session, actor: Actor, organisation_id: int) -> OrganisationPeople:
@@ -55,12 +53,14 @@ def organisation_people(*, session: Session, actor: Actor, organisation_id: int)
     users = session.exec(select(User).where(User.organisation_id == organisation_id)
                          .order_by(col(User.full_name), col(User.id)).limit(MAX_PEOPLE_SHOWN)).all()
     count = session.exec(select(func.count()).select_from(User).where(User.organisation_id == organisation_id)).one()
+    uninvited = _invitable(session, organisation_id)
     pending = _pending_invitations(session, [user.id for user in users])
-    return OrganisationPeople(people=[PersonAccess(user_id=user.id, name=user.full_name, email=user.email,
-                                                   role=Role(user.role), is_active=user.is_active,
-                                                   has_password=bool(user.password_hash),
-                                                   invited_until=pending.get(user.id)) for user in users],
-                              count=count)
+    people = [PersonAccess(user_id=user.id, name=user.full_name, email=user.email, role=Role(user.role),
+                           is_active=user.is_active, has_password=bool(user.password_hash),
+                           invited_until=pending.get(user.id)) for user in users]
+    invited = set(_pending_invitations(session, [user.id for user in uninvited]))
+    return OrganisationPeople(people=people, count=count, without_password=len(uninvited),
+                              not_invited=sum(user.id not in invited for user in uninvited))
 
 
 def invite_user(*, session: Session, actor: Actor, user_id: int, public_url: str) -> datetime:
@@ -93,8 +93,7 @@ def invite_everyone_without_password(*, session: Session, actor: Actor, organisa
     organisation = get_organisation(session=session, organisation_id=organisation_id)
     if organisation.cancelled_at is not None:
         raise InvalidInput('This organisation\'s account is cancelled: its people cannot be invited.')
-    users = session.exec(select(User).where(User.organisation_id == organisation_id, col(User.is_active),
-                                            col(User.password_hash).is_(None)).order_by(col(User.id))).all()
+    users = _invitable(session, organisation_id)
     pending = _pending_invitations(session, [user.id for user in users])
     invited = 0
     for user in users:
@@ -113,6 +112,11 @@ def _invite(session: Session, actor: Actor, user: User, public_url: str) -> date
     record_sign_in_event(session=session, kind=SignInEventKind.INVITATION_SENT, user_id=user.id, email=user.email,
                          detail=f'by {actor.name}')
     return now + INVITATION_LIFETIME
+
+
+def _invitable(session: Session, organisation_id: int) -> list[User]:
+    return list(session.exec(select(User).where(User.organisation_id == organisation_id, col(User.is_active),
+                                                col(User.password_hash).is_(None)).order_by(col(User.id))).all())
 
 
 def _pending_invitations(session: Session, user_ids: list[int | None]) -> dict[int, datetime]:
