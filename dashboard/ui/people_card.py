@@ -28,12 +28,15 @@ from .table_events import MAX_ID
 
 log = logging.getLogger(__name__)
 COLUMNS = [
-    {'name': 'name', 'label': 'Name', 'field': 'name', 'align': 'left'},
-    {'name': 'email', 'label': 'Email', 'field': 'email', 'align': 'left'},
+    {'name': 'name', 'label': 'Person', 'field': 'name', 'align': 'left'},
     {'name': 'role', 'label': 'Role', 'field': 'role', 'align': 'left'},
     {'name': 'access', 'label': 'Sign-in', 'field': 'access', 'align': 'left'},
 ]
-ACTION_COLUMN = {'name': 'action', 'label': '', 'field': 'id', 'align': 'right'}
+# The invite button sits under the person's sign-in state, so that the table fits a phone's width.
+INVITE_BUTTON = '''
+    <div v-if="props.row.invitable"><q-btn flat dense no-caps color="primary" icon="send" size="sm" class="-ml-1"
+      :label="props.row.invited ? 'Invite again' : 'Invite'" @click="() => $parent.$emit('invite', props.row.id)" />
+    </div>'''
 
 
 Dialog = Callable[[], Awaitable[str | None]]
@@ -43,7 +46,7 @@ def people_card(db: Database, actor: Actor, organisation_id: int, people: Organi
                 reload: Callable[[], Awaitable[None]], action: Callable[[str, str, Dialog], ui.button]) -> None:
     """`action(label, icon, open_dialog)` makes the page's button that runs a dialog and reloads the page."""
     admin = actor.is_admin_team
-    invitable = {person.user_id for person in people.people if person.may_be_invited}
+    invitable = {person.user_id: person.name for person in people.people if person.may_be_invited}
 
     async def invite(event) -> None:
         user_id = event.args
@@ -53,7 +56,7 @@ def people_card(db: Database, actor: Actor, organisation_id: int, people: Organi
         if not still_signed_in(actor):
             ui.navigate.to('/login')
             return
-        await _act(lambda: _invite_one(db, actor, user_id), reload)
+        await _act(lambda: _invite_one(db, actor, user_id, invitable[user_id]), reload)
 
     with titled_card('People', 'group').classes('w-full').mark('people'):
         shown = f'the first {MAX_PEOPLE_SHOWN} of ' if people.count > len(people.people) else ''
@@ -66,22 +69,21 @@ def people_card(db: Database, actor: Actor, organisation_id: int, people: Organi
                 action('Invite everyone without a password', 'forward_to_inbox',
                        partial(_confirm_invite_everyone, db, actor, organisation_id, people.not_invited)) \
                     .mark('invite-everyone').set_enabled(people.not_invited > 0)
-        table = ui.table(columns=COLUMNS + ([ACTION_COLUMN] if admin else []), row_key='id',
-                         rows=[_row(person) for person in people.people],
+        table = ui.table(columns=COLUMNS, row_key='id', rows=[_row(person) for person in people.people],
                          pagination={'rowsPerPage': 10, 'sortBy': None}) \
             .props('flat dense wrap-cells no-data-label="No people."').classes('w-full').mark('people-table')
-        table.add_slot('body-cell-access', '''
+        table.add_slot('body-cell-name', '''
+            <q-td :props="props">
+              <div>{{ props.value }}</div>
+              <div class="text-xs text-grey-7 break-all">{{ props.row.email }}</div>
+            </q-td>''')
+        table.add_slot('body-cell-access', f'''
             <q-td :props="props">
               <q-badge :color="props.row.colour" :label="props.value" />
-              <div v-if="props.row.invited" class="text-xs text-grey-7">{{ props.row.invited }}</div>
+              <div v-if="props.row.invited" class="text-xs text-grey-7">{{{{ props.row.invited }}}}</div>
+              {INVITE_BUTTON if admin else ''}
             </q-td>''')
         if admin:
-            table.add_slot('body-cell-action', '''
-                <q-td :props="props">
-                  <q-btn v-if="props.row.invitable" flat dense no-caps color="primary" icon="send"
-                    :label="props.row.invited ? 'Invite again' : 'Invite'"
-                    @click="() => $parent.$emit('invite', props.row.id)" />
-                </q-td>''')
             table.on('invite', invite)
 
 
@@ -112,10 +114,10 @@ async def _act(work: Work, reload: Callable[[], Awaitable[None]]) -> None:
     await reload()
 
 
-def _invite_one(db: Database, actor: Actor, user_id: int) -> str:
+def _invite_one(db: Database, actor: Actor, user_id: int, name: str) -> str:
     with db.session() as session:
         expires = invite_user(session=session, actor=actor, user_id=user_id, public_url=get_settings().public_url)
-    return f'Invitation sent; the link works until {format_timestamp(expires)}.'
+    return f'Invitation sent to {name}; the link works until {format_timestamp(expires)}.'
 
 
 async def _confirm_invite_everyone(db: Database, actor: Actor, organisation_id: int, count: int) -> str | None:

@@ -114,7 +114,7 @@ async def test_the_admin_team_invites_people_without_a_password(user: User, vend
     await user.should_see('6 people; 2 cannot sign in yet (no password), 0 of them invited.')
 
     user.find(marker='people-table').trigger('invite', imported[0].id)
-    await user.should_see('Invitation sent; the link works until', retries=50)
+    await user.should_see('Invitation sent to Imported 0; the link works until', retries=50)
     await user.should_see('6 people; 2 cannot sign in yet (no password), 1 of them invited.')
     assert [email.to_address for email in session.exec(select(OutboxEmail)).all()] == [imported[0].email]
 
