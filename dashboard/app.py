@@ -12,6 +12,7 @@ from .ui import (
     organisations_page,
     outbox_page,
     overview_page,
+    password_link_pages,
     renewals_page,
     socket_guard,
 )
@@ -23,6 +24,7 @@ def build(db: Database) -> None:
     socket_guard.install(extra_origins=get_settings().websocket_origins)
     app.add_static_files('/assets', PROJECT_ROOT / 'assets')
     login_page.register(db)
+    password_link_pages.register(db)
     billing_page.register(db)
     history_export.register(db)
     renewals_page.register(db)

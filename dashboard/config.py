@@ -21,6 +21,8 @@ class Settings(BaseSettings):
     vendor_support_email: str = 'support@netsupportsoftware.com'
     vendor_sales_email: str = 'sales@netsupportsoftware.com'
     data_dir: Path = DATA_DIR
+    # Where people reach the app: the base of the links in emails (password resets, invitations).
+    public_url: str = 'http://localhost:8080'
 
     # Mail: with no SMTP host, nothing is sent and every email stays readable on the Outbox page.
     smtp_host: str = ''
@@ -38,6 +40,7 @@ class Settings(BaseSettings):
     renewal_reminder_days: Annotated[list[int], NoDecode] = [90, 30, 7, 0]
     sales_digest_weekday: int = Field(default=0, ge=0, le=6, description='0 = Monday')
 
+<<<<<<< HEAD
     # Behind HTTPS: HSTS is sent on requests that arrived over HTTPS, also through a proxy listed here that sets
     # X-Forwarded-Proto (uvicorn's `forwarded_allow_ips`: addresses, or `*` for any). 0 seconds sends no HSTS.
     hsts_seconds: int = Field(default=365 * 24 * 3600, ge=0)
@@ -46,6 +49,16 @@ class Settings(BaseSettings):
     websocket_origins: Annotated[list[str], NoDecode] = []
 
     @field_validator('renewal_reminder_days', 'websocket_origins', mode='before')
+=======
+    @field_validator('public_url')
+    @classmethod
+    def _public_url(cls, value: str) -> str:
+        if not value.startswith(('http://', 'https://')):
+            raise ValueError('the public URL must start with http:// or https://')
+        return value.rstrip('/')
+
+    @field_validator('renewal_reminder_days', mode='before')
+>>>>>>> issue8-links
     @classmethod
     def _comma_list(cls, value: object) -> object:
         """`90,30,7,0` or `[90, 30, 7, 0]` in the environment (reminder days: whole days before expiry, 0 = the day

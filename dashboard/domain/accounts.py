@@ -9,6 +9,7 @@ from .errors import InvalidInput, NotFound, PermissionDenied
 from .models import Organisation, User
 
 MIN_PASSWORD_LENGTH = 10
+MAX_PASSWORD_LENGTH = 256  # longer is no safer, and only makes the hash slower
 _hasher = PasswordHasher()
 # Verifying against this when no user matches keeps a wrong email as slow as a wrong password.
 _DUMMY_HASH = _hasher.hash('not a real password')
@@ -18,13 +19,21 @@ def find_user_by_email(*, session: Session, email: str) -> User | None:
     return session.exec(select(User).where(User.email_key == email.strip().lower())).first()
 
 
-def set_password(*, session: Session, email: str, password: str) -> User:
+def new_password_hash(password: str) -> str:
+    """The hash of a password someone chose, once it meets the length rule."""
     if len(password) < MIN_PASSWORD_LENGTH:
         raise InvalidInput(f'The password must be at least {MIN_PASSWORD_LENGTH} characters long.')
+    if len(password) > MAX_PASSWORD_LENGTH:
+        raise InvalidInput(f'The password can be at most {MAX_PASSWORD_LENGTH} characters long.')
+    return _hasher.hash(password)
+
+
+def set_password(*, session: Session, email: str, password: str) -> User:
+    password_hash = new_password_hash(password)
     user = find_user_by_email(session=session, email=email)
     if user is None:
         raise NotFound(f'No user has the email {email!r}.')
-    user.password_hash = _hasher.hash(password)
+    user.password_hash = password_hash
     session.add(user)
     session.commit()
     return user

@@ -1,5 +1,6 @@
 """The outbox as the vendor's staff read it: every email, newest first, paged by the database, with its bodies."""
 
+import re
 from dataclasses import dataclass
 from datetime import UTC, datetime
 
@@ -65,6 +66,9 @@ def _utc(value: datetime) -> datetime:
     return value.replace(tzinfo=UTC) if value.tzinfo is None else value.astimezone(UTC)  # SQLite's are naive UTC
 
 
+_LINK_TOKEN = re.compile(r'token=[A-Za-z0-9_-]+')
+
+
 def list_outbox(*, session: Session, actor: Actor, status: str = '', page: int = 1, page_size: int = 25
                 ) -> tuple[list[OutboxRow], int]:
     """One page of the outbox, newest first, and how many emails match; for the vendor's staff only."""
@@ -89,8 +93,15 @@ def outbox_bodies(*, session: Session, actor: Actor, email_id: int) -> OutboxBod
     email = session.get(OutboxEmail, email_id) if valid else None
     if email is None or email.id is None:
         raise NotFound(f'There is no email {email_id} in the outbox.')
-    return OutboxBodies(id=email.id, to_address=email.to_address, subject=email.subject, body_text=email.body_text,
-                        body_html=email.body_html, last_error=email.last_error, status=email.status)
+    return OutboxBodies(id=email.id, to_address=email.to_address, subject=email.subject,
+                        body_text=hide_link_tokens(email.body_text),
+                        body_html=hide_link_tokens(email.body_html) if email.body_html else email.body_html,
+                        last_error=email.last_error, status=email.status)
+
+
+def hide_link_tokens(body: str) -> str:
+    """A reset or invitation link opens its person's account: the vendor's staff read the email without it."""
+    return _LINK_TOKEN.sub('token=[hidden]', body)
 
 
 def retry_failed_email(*, session: Session, actor: Actor, email_id: int) -> None:

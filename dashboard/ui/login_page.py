@@ -7,6 +7,7 @@ from ..config import get_settings
 from ..db import Database
 from ..domain.accounts import authenticate
 from ..domain.actor import Actor
+from .password_link_pages import FORGOT_PASSWORD_PATH, PASSWORD_SET
 from .paths import safe_next_path
 from .session import landing_path, sign_in, signed_in
 
@@ -15,11 +16,13 @@ WRONG_CREDENTIALS = 'The email or password is not correct.'
 
 def register(db: Database) -> None:
     @ui.page('/login', title='Log in')
-    async def login_page(next: str = '') -> RedirectResponse | None:  # noqa: A002  (the query parameter's name)
+    async def login_page(next: str = '', password_set: str = '') -> RedirectResponse | None:  # noqa: A002
         who = await signed_in(db)
         if who is not None:
             return RedirectResponse(safe_next_path(next) or landing_path(who.actor))
         login_form(db, next_path=safe_next_path(next))
+        if password_set == '1':
+            ui.notify(PASSWORD_SET, type='positive', position='top')
         return None
 
 
@@ -53,6 +56,7 @@ def login_form(db: Database, *, next_path: str) -> None:
                 error.set_visibility(False)
                 ui.button('Log in', on_click=try_log_in).classes('w-full').props('unelevated')
             form.on('keydown.enter', try_log_in)
+            ui.link('Forgot password?', FORGOT_PASSWORD_PATH).classes('text-primary text-sm')
 
 
 def _authenticate(db: Database, email: str, password: str) -> Actor | None:

@@ -11,6 +11,7 @@ from nicegui import run, ui
 from ..db import Database
 from ..domain import billing, clock
 from ..domain.actor import Actor
+from ..domain.auth.invitations import OrganisationPeople, organisation_people
 from ..domain.billing import BillingView
 from ..domain.deletion_notices import utc_date
 from ..domain.deletion_progress import DeletionProgress, deletion_progress
@@ -23,6 +24,7 @@ from . import licence_admin_dialogs as dialogs
 from .billing_view import billing_view
 from .licence_details import titled_card
 from .live import follow_changes
+from .people_card import people_card
 from .session import SignedIn, still_signed_in
 from .theme import frame
 from .vendor_access import ORGANISATIONS_PATH, organisation_path, vendor_visitor
@@ -69,17 +71,19 @@ class OrganisationPanel:
         self.view: BillingView | None = None
         self.pending: PendingRequests | None = None
         self.deletion: DeletionProgress | None = None
+        self.people: OrganisationPeople | None = None
         # Dialogs live outside the refreshed cards: a live refresh while one is open must not take it away.
         self.dialog_host: ui.element | None = None
 
     async def load(self) -> None:
-        self.view, self.pending, self.deletion = await run.io_bound(self._read)
+        self.view, self.pending, self.deletion, self.people = await run.io_bound(self._read)
 
-    def _read(self) -> tuple[BillingView, PendingRequests, DeletionProgress | None]:
+    def _read(self) -> tuple[BillingView, PendingRequests, DeletionProgress | None, OrganisationPeople]:
         with self.db.session() as session:
             return (billing.billing_view(session=session, actor=self.actor, organisation_id=self.organisation_id),
                     pending_requests(session=session, actor=self.actor, organisation_id=self.organisation_id),
-                    deletion_progress(session=session, actor=self.actor, organisation_id=self.organisation_id))
+                    deletion_progress(session=session, actor=self.actor, organisation_id=self.organisation_id),
+                    organisation_people(session=session, actor=self.actor, organisation_id=self.organisation_id))
 
     async def reload(self) -> None:
         await self.load()
@@ -87,10 +91,11 @@ class OrganisationPanel:
 
     @ui.refreshable_method
     def show(self) -> None:
-        assert self.view is not None and self.pending is not None
+        assert self.view is not None and self.pending is not None and self.people is not None
         with ui.row().classes('w-full gap-4 items-stretch'):
             self._admin_card(self.view)
             self._requests_card(self.pending)
+        people_card(self.db, self.actor, self.organisation_id, self.people, reload=self.reload, action=self._action)
 
     def _admin_card(self, view: BillingView) -> None:
         admin = self.actor.is_admin_team

@@ -79,6 +79,6 @@ async def log_in(user: User, email: str, password: str = PASSWORD) -> None:
 
 async def try_log_in(user: User, email: str, password: str) -> None:
     await user.open('/login')
-    user.find('email').type(email)
-    user.find('password').type(password)
+    user.find(marker='email').type(email)
+    user.find(marker='password').type(password)
     user.find(kind=ui.button, content='Log in').click()

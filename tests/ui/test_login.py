@@ -47,7 +47,7 @@ async def test_log_out_ends_the_session(user: User, acme) -> None:
 
 async def test_a_login_link_never_sends_you_to_another_site(user: User, acme) -> None:
     await user.open('/login?next=https://evil.example/')
-    user.find('email').type(acme.emails['billing_admin'])
-    user.find('password').type('correct horse battery')
+    user.find(marker='email').type(acme.emails['billing_admin'])
+    user.find(marker='password').type('correct horse battery')
     user.find(kind=ui.button, content='Log in').click()
     await user.should_see('Account information', retries=100)
