@@ -50,7 +50,7 @@ async def two_factor_card(db: Database, who: SignedIn) -> None:
                         color='positive' if status.enabled else 'grey-7')
                 ui.label('Two-factor sign-in').classes('text-lg font-medium')
                 ui.badge('On' if status.enabled else 'Off', color='positive' if status.enabled else 'grey-6') \
-                    .mark('two-factor-status')
+                    .mark('two-factor-status').classes('two-factor-status')
             if codes is not None:
                 recovery_codes_panel(codes, on_done=show)
             elif setting_up:

@@ -50,7 +50,7 @@ def enrolment(db: Database, actor: Actor, *, on_enabled: OnCodes, may_act: Check
                  'Authenticator, 1Password or Aegis).').classes('text-sm')
         ui.html(qr_svg(uri)).classes('qr-code self-center').props('role=img aria-label="QR code to scan"')
         ui.label('Cannot scan it? Add an account in the app by hand with this key (time-based):').classes('text-sm')
-        ui.label(_grouped(secret)).classes('font-mono text-base tracking-wider select-all break-all') \
+        ui.label(_grouped(secret)).classes('totp-secret font-mono text-base tracking-wider select-all break-all') \
             .mark('totp-secret')
         ui.label('2. Enter the 6-digit code the app shows for it:').classes('text-sm')
         with ui.row().classes('items-start gap-3 w-full'):
