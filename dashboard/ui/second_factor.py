@@ -32,6 +32,7 @@ async def second_factor_step(db: Database, user_id: int, on_passed: OnPassed, *,
         return
     if within is not None:
         within.clear()
+        within.classes(remove='w-96').style('width: min(28rem, calc(100vw - 2rem))')  # room for the QR code
     with within or ui.column():
         if actor is None:
             ui.label(EXPIRED).classes('text-negative').props('role=alert')

@@ -125,7 +125,7 @@ def _ask_code(title: str, text: str, action: str, act, may_act: Callable[[], boo
         error.set_visibility(False)
         with ui.row().classes('justify-end w-full gap-2'):
             ui.button('Cancel', on_click=dialog.close).props('flat no-caps')
-            button = ui.button(action, on_click=confirm).props('unelevated no-caps')
+            button = ui.button(action, on_click=confirm).props('unelevated no-caps').mark('confirm-button')
         code.on('keydown.enter', confirm)
     dialog.open()
 

@@ -50,12 +50,12 @@ def enrolment(db: Database, actor: Actor, *, on_enabled: OnCodes, may_act: Check
                  'Authenticator, 1Password or Aegis).').classes('text-sm')
         ui.html(qr_svg(uri)).classes('qr-code self-center').props('role=img aria-label="QR code to scan"')
         ui.label('Cannot scan it? Add an account in the app by hand with this key (time-based):').classes('text-sm')
-        ui.label(_grouped(secret)).classes('totp-secret font-mono text-base tracking-wider select-all break-all') \
+        ui.label(_grouped(secret)).classes('totp-secret font-mono text-base tracking-wide select-all break-words') \
             .mark('totp-secret')
         ui.label('2. Enter the 6-digit code the app shows for it:').classes('text-sm')
         with ui.row().classes('items-start gap-3 w-full'):
             code = code_input('Code from the app').mark('enrol-code').classes('w-48')
-            button = ui.button('Turn on', on_click=confirm).props('unelevated').classes('mt-2')
+            button = ui.button('Turn on', on_click=confirm).props('unelevated no-caps').classes('mt-2')
         error = ui.label().classes('text-negative text-sm').props('role=alert')
         error.set_visibility(False)
         code.on('keydown.enter', confirm)
@@ -81,10 +81,10 @@ def recovery_codes_panel(codes: list[str], *, on_done: Callable[[], Awaitable[No
         ui.label('Your recovery codes').classes('text-lg font-medium')
         ui.label('Each code signs you in once if you cannot use your authenticator app. Keep them somewhere safe: '
                  'they are shown only now.').classes('text-sm text-grey-8')
-        with ui.grid(columns=2).classes('gap-x-8 gap-y-1 font-mono text-base p-3 bg-grey-2 rounded'):
+        with ui.grid().classes('grid-cols-1 sm:grid-cols-2 gap-x-6 gap-y-1 font-mono text-sm p-3 bg-grey-2 rounded'):
             for code in codes:
-                ui.label(code).classes('recovery-code')
-        with ui.row().classes('gap-2'):
+                ui.label(code).classes('recovery-code whitespace-nowrap')
+        with ui.row().classes('gap-2 items-center'):
             ui.button('Copy', icon='content_copy', on_click=lambda: _copy(text)).props('outline no-caps')
             ui.button('Download .txt', icon='download', on_click=lambda: ui.download.content(
                 text, f'{get_settings().product_name}-recovery-codes.txt', 'text/plain')).props('outline no-caps')
