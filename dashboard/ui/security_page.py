@@ -3,6 +3,7 @@ person's own sign-in log."""
 
 from collections.abc import Callable
 
+from fastapi.responses import RedirectResponse
 from nicegui import run, ui
 
 from ..db import Database
@@ -19,7 +20,7 @@ SECURITY_PATH = '/account/security'
 
 def register(db: Database) -> None:
     @ui.page(SECURITY_PATH, title='Security')
-    async def security_page():
+    async def security_page() -> RedirectResponse | None:
         who = await signed_in(db)
         if who is None:
             return to_login(SECURITY_PATH)
