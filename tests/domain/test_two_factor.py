@@ -107,11 +107,14 @@ def test_the_enrolment_code_cannot_be_replayed_at_sign_in(session, people, now):
         pass_with_code(session=session, actor=actor, code=first)
 
 
-@pytest.mark.parametrize('typed', ['', '12345', '1234567', 'abcdef', '١٢٣٤٥٦', '1' * 10_000, '12 34 5x'])
+@pytest.mark.parametrize('typed', ['', '12345', '1234567', 'abcdef', '١٢٣٤٥٦', '1' * 10_000, '12 34 5x', None,
+                                   123456, ['123456']])
 def test_anything_but_six_digits_is_a_wrong_code(session, people, now, typed):
     enrolled(session, people['user'], now)
     with pytest.raises(SecondFactorRefused):
         pass_with_code(session=session, actor=people['user'], code=typed)
+    with pytest.raises(SecondFactorRefused):
+        pass_with_recovery_code(session=session, actor=people['user'], code=typed)
 
 
 def test_a_recovery_code_works_once(session, people, now):

@@ -23,7 +23,7 @@ def new_code() -> str:
 
 def normalise(code: str) -> str | None:
     """The code without spaces and dashes, in lower case; None when it cannot be a recovery code."""
-    if len(code) > 60:
+    if not isinstance(code, str) or len(code) > 60:  # a forged event may send anything
         return None
     plain = code.replace('-', '').replace(' ', '').strip().lower()
     if len(plain) != GROUPS * GROUP_LENGTH or any(char not in ALPHABET for char in plain):

@@ -38,7 +38,9 @@ def code_at_step(secret: str, step: int) -> str:
 
 def normalise_code(code: str) -> str | None:
     """Six ASCII digits, spaces allowed between them (apps show '123 456'); None for anything else."""
-    digits = code.replace(' ', '').replace('\u00a0', '') if len(code) <= 20 else ''
+    if not isinstance(code, str) or len(code) > 20:  # a forged event may send anything
+        return None
+    digits = code.replace(' ', '').replace('\u00a0', '')
     return digits if _CODE.fullmatch(digits) else None
 
 
