@@ -15,6 +15,7 @@ from .ui import (
     password_link_pages,
     renewals_page,
     socket_guard,
+    security_page,
 )
 
 
@@ -31,6 +32,7 @@ def build(db: Database) -> None:
     overview_page.register(db)
     organisations_page.register(db)
     outbox_page.register(db)
+    security_page.register(db)
 
 
 def run(*, db: Database, host: str, port: int) -> None:

@@ -15,7 +15,7 @@ from .db import Database
 from .domain import clock
 from .domain.accounts import set_password
 from .domain.errors import DomainError
-from .domain.models import Organisation
+from .domain.models import Organisation, Role
 
 DEFAULT_DEMO_ORGS = 60
 DEFAULT_DEMO_SEED = 247
@@ -140,11 +140,15 @@ def _fill_with_demo(db: Database, organisations: int, seed: int, *, if_empty: bo
 
 
 def _print_logins(logins: list[tuple[str, str, str]]) -> None:
+    from .demo_data.logins import TWO_FACTOR_NOTE
+
     if not logins:
         return
     print('\nDemo logins (role, email, password):')
     for role, email, password in logins:
         print(f'  {role:<14} {email:<44} {password}')
+    if any(role == Role.VENDOR_ADMIN for role, _, _ in logins):
+        print(f'\n{TWO_FACTOR_NOTE}')
 
 
 def _moment(value: str) -> datetime:

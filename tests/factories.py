@@ -9,6 +9,7 @@ from dashboard.domain import clock
 from dashboard.domain.actor import Actor
 from dashboard.domain.history import record_history
 from dashboard.domain.models import DeletionRequest, LicenceHistory, LicencePool, LicenceRequest, Organisation, User
+from tests.two_factor_codes import TEST_TOTP_SECRET
 
 _numbers = itertools.count(1)
 
@@ -24,10 +25,14 @@ def make_organisation(session: Session, **overrides) -> Organisation:
 
 
 def make_user(session: Session, organisation: Organisation | None, role: str = 'billing_admin', **overrides) -> User:
+    """The Admin Team must use two-factor sign-in: a vendor admin gets TEST_TOTP_SECRET, on, unless the test says
+    otherwise (`totp_secret=None`)."""
     n = next(_numbers)
     email = overrides.pop('email', f'user{n}@example.com')
     values = {'organisation_id': organisation.id if organisation else None, 'full_name': f'User {n}',
               'email': email, 'email_key': email.lower(), 'phone': '+44 20 7946 0000', 'role': role}
+    if role == 'vendor_admin' and 'totp_secret' not in overrides:
+        values.update(totp_secret=TEST_TOTP_SECRET, totp_enabled_at=clock.now())
     user = User(**{**values, **overrides})
     session.add(user)
     session.commit()

@@ -35,6 +35,9 @@ VENDOR_LOGINS = (
     DemoLogin(Role.SALES, f'sales@{VENDOR_DOMAIN}', 'Sam Rivera', '+44 113 496 0102'),
 )
 DEMO_LOGINS = (*SHOWCASE_LOGINS, TRIAL_LOGIN, *VENDOR_LOGINS)
+TWO_FACTOR_NOTE = ('The Admin Team (vendor_admin) must use two-factor sign-in: at its first sign-in, scan the QR code '
+                   'with an authenticator app\n(or type the key shown) and keep the recovery codes. Anyone can turn it '
+                   'on under Account > Security.')
 
 
 def demo_logins(*, db: Database) -> list[tuple[str, str, str]]:

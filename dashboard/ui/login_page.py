@@ -9,6 +9,7 @@ from ..domain.accounts import authenticate
 from ..domain.actor import Actor
 from .password_link_pages import FORGOT_PASSWORD_PATH, PASSWORD_SET
 from .paths import safe_next_path
+from .second_factor import second_factor_step
 from .session import landing_path, sign_in, signed_in
 
 WRONG_CREDENTIALS = 'The email or password is not correct.'
@@ -38,14 +39,18 @@ def login_form(db: Database, *, next_path: str) -> None:
             error.set_visibility(True)
             password.set_value('')
             return
-        sign_in(user.user_id)
-        ui.navigate.to(next_path or landing_path(user))
+
+        def finish() -> None:
+            sign_in(user.user_id)
+            ui.navigate.to(next_path or landing_path(user))
+
+        await second_factor_step(db, user.user_id, on_passed=finish, within=card)
 
     with ui.column().classes('absolute-center items-center gap-6'):
         with ui.row().classes('items-center gap-2'):
             ui.icon('support_agent', size='2.5rem', color='primary')
             ui.label(get_settings().product_name).classes('text-3xl font-semibold text-primary')
-        with ui.card().classes('w-96 p-6 card'):
+        with ui.card().classes('w-96 p-6 card') as card:
             ui.label('Log in to the Web Portal').classes('text-lg font-medium')
             with ui.column().classes('w-full gap-3') as form:
                 email = ui.input('Email').mark('email') \

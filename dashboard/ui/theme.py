@@ -42,9 +42,10 @@ def frame(who: SignedIn, title: str, *, active: str = '', on_buy_now: Callable[[
 def _menu(who: SignedIn, active: str) -> None:
     actor = who.actor
     with ui.list().props('padding').classes('w-full'):
+        ui.item_label('Account').props('header').classes('text-grey-7 uppercase text-xs')
         if actor.organisation_id is not None and actor.can_view_billing(actor.organisation_id):
-            ui.item_label('Account').props('header').classes('text-grey-7 uppercase text-xs')
             _menu_item('Billing', 'receipt_long', '/account/billing', active)
+        _menu_item('Security', 'shield', '/account/security', active)
         if actor.is_vendor:
             ui.item_label('Back office').props('header').classes('text-grey-7 uppercase text-xs')
             _menu_item('Renewals', 'event_repeat', '/vendor/renewals', active)

@@ -22,6 +22,7 @@ from dashboard.demo_data.requests import plan_requests
 from dashboard.domain import clock
 from dashboard.domain.accounts import authenticate
 from dashboard.domain.actor import ADMIN_TEAM, BILLING_ROLES, Actor
+from dashboard.domain.auth.two_factor import SecondFactor, second_factor_needed
 from dashboard.domain.deletion import effective_date_for
 from dashboard.domain.history import HistoryFilter, list_history
 from dashboard.domain.models import (
@@ -367,6 +368,14 @@ def test_demo_logins_sign_in_with_the_printed_password(demo: Database, session: 
     assert session.get(Organisation, trial_billing.organisation_id).account_type(clock.today()) == 'Trial'
     others = session.exec(select(User).where(col(User.email_key).not_in([email for _, email, _ in logins]))).all()
     assert all(user.password_hash is None for user in others)
+
+
+def test_the_demo_admin_team_sets_up_two_factor_at_first_sign_in(demo: Database, session: Session, capsys) -> None:
+    admin = session.exec(select(User).where(User.role == Role.VENDOR_ADMIN)).first()
+    assert admin is not None and admin.totp_secret is None
+    assert second_factor_needed(session=session, actor=Actor.of(admin)) is SecondFactor.ENROL
+    cli._print_logins(demo_logins(db=demo))
+    assert 'must use two-factor sign-in' in capsys.readouterr().out
 
 
 def test_demo_logins_of_a_database_without_the_demo_are_none(db: Database) -> None:

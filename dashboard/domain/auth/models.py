@@ -59,6 +59,7 @@ class SignInEventKind(enum.StrEnum):
     TWO_FACTOR_DISABLED = 'two_factor_disabled'
     TWO_FACTOR_FAILED = 'two_factor_failed'
     RECOVERY_CODE_USED = 'recovery_code_used'
+    RECOVERY_CODES_REPLACED = 'recovery_codes_replaced'
     RESET_REQUESTED = 'reset_requested'
     PASSWORD_RESET = 'password_reset'
     INVITATION_SENT = 'invitation_sent'
@@ -80,6 +81,7 @@ SIGN_IN_EVENT_LABELS = {
     SignInEventKind.TWO_FACTOR_DISABLED: 'Two-factor sign-in turned off',
     SignInEventKind.TWO_FACTOR_FAILED: 'Wrong two-factor code',
     SignInEventKind.RECOVERY_CODE_USED: 'Recovery code used',
+    SignInEventKind.RECOVERY_CODES_REPLACED: 'New recovery codes',
     SignInEventKind.RESET_REQUESTED: 'Password reset requested',
     SignInEventKind.PASSWORD_RESET: 'Password reset',
     SignInEventKind.INVITATION_SENT: 'Invitation sent',
