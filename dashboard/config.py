@@ -2,6 +2,7 @@
 
 import secrets
 from functools import lru_cache
+from ipaddress import ip_network
 from pathlib import Path
 from typing import Annotated
 
@@ -38,6 +39,12 @@ class Settings(BaseSettings):
     renewal_reminder_days: Annotated[list[int], NoDecode] = [90, 30, 7, 0]
     sales_digest_weekday: int = Field(default=0, ge=0, le=6, description='0 = Monday')
 
+    # Sign-in: X-Forwarded-For is believed only from these direct peers (addresses or networks, e.g. HAProxy's).
+    trusted_proxies: Annotated[list[str], NoDecode] = []
+    # Argon2 checks (64 MiB each) run on a pool of their own: this many at once, this many waiting, then "busy".
+    password_check_workers: int = Field(default=1, ge=1, le=4)
+    password_check_queue: int = Field(default=8, ge=0, le=100)
+
     @field_validator('renewal_reminder_days', mode='before')
     @classmethod
     def _days_list(cls, value: object) -> object:
@@ -45,6 +52,19 @@ class Settings(BaseSettings):
         if isinstance(value, str):
             text = value.strip().removeprefix('[').removesuffix(']')
             return [part.strip() for part in text.split(',') if part.strip()]
+        return value
+
+    @field_validator('trusted_proxies', mode='before')
+    @classmethod
+    def _proxy_list(cls, value: object) -> object:
+        """`10.0.0.2,10.0.1.0/24` in the environment; each must be an IP address or network."""
+        if isinstance(value, str):
+            value = [part.strip() for part in value.strip().removeprefix('[').removesuffix(']').split(',')]
+        if isinstance(value, list):
+            parts = [str(part).strip().strip('\'"') for part in value]
+            for part in filter(None, parts):
+                ip_network(part, strict=False)
+            return [part for part in parts if part]
         return value
 
     @field_validator('renewal_reminder_days')
