@@ -12,6 +12,7 @@ from .ui import (
     outbox_page,
     overview_page,
     renewals_page,
+    sign_ins_page,
 )
 
 
@@ -25,6 +26,7 @@ def build(db: Database) -> None:
     overview_page.register(db)
     organisations_page.register(db)
     outbox_page.register(db)
+    sign_ins_page.register(db)
 
 
 def run(*, db: Database, host: str, port: int) -> None:
