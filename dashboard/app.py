@@ -36,5 +36,6 @@ def run(*, db: Database, host: str, port: int) -> None:
         from .jobs import start_in_background
 
         start_in_background(db, settings.jobs_interval_seconds)
+    # Uvicorn believes X-Forwarded-For and -Proto from 127.0.0.1 by default: only our trusted proxies may say them.
     ui.run(host=host, port=port, title=settings.product_name, storage_secret=settings.session_secret(),
-           reload=False, show=False, favicon='🔑')
+           reload=False, show=False, favicon='🔑', forwarded_allow_ips=list(settings.trusted_proxies))
