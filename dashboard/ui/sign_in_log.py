@@ -11,8 +11,8 @@ from ..domain.errors import DomainError
 from ..domain.formatting import format_timestamp
 
 COLUMNS = [
-    {'name': 'at', 'label': 'Time', 'field': 'at', 'align': 'left', 'classes': 'whitespace-nowrap'},
-    {'name': 'event', 'label': 'Event', 'field': 'event', 'align': 'left'},
+    {'name': 'at', 'label': 'Time', 'field': 'at', 'align': 'left', 'style': 'white-space: nowrap'},
+    {'name': 'event', 'label': 'Event', 'field': 'event', 'align': 'left', 'style': 'white-space: nowrap'},
     {'name': 'address', 'label': 'Client address', 'field': 'address', 'align': 'left'},
     {'name': 'detail', 'label': 'Detail', 'field': 'detail', 'align': 'left'},
 ]

@@ -50,9 +50,10 @@ class SignInSearch:
             with ui.row().classes('w-full items-start gap-3'):
                 self.email = ui.input('Email', validation={
                     f'At most {MAX_EMAIL_LENGTH} characters': lambda value: len(value or '') <= MAX_EMAIL_LENGTH}) \
-                    .props(f'outlined dense maxlength={MAX_EMAIL_LENGTH} type=email').classes('w-96').mark('email')
+                    .props(f'outlined dense maxlength={MAX_EMAIL_LENGTH} type=email').classes('w-full max-w-md') \
+                    .mark('email')
                 self.email.on('keydown.enter', self.find)
-                ui.button('Show sign-ins', icon='search', on_click=self.find).props('unelevated no-caps') \
+                ui.button('Show sign-ins', icon='search', on_click=self.find).props('unelevated no-caps no-wrap') \
                     .mark('find')
             self.result = ui.column().classes('w-full gap-2')
 
