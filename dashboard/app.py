@@ -14,8 +14,9 @@ from .ui import (
     overview_page,
     password_link_pages,
     renewals_page,
-    socket_guard,
     security_page,
+    sign_ins_page,
+    socket_guard,
 )
 
 
@@ -33,6 +34,7 @@ def build(db: Database) -> None:
     organisations_page.register(db)
     outbox_page.register(db)
     security_page.register(db)
+    sign_ins_page.register(db)
 
 
 def run(*, db: Database, host: str, port: int) -> None:
@@ -42,5 +44,6 @@ def run(*, db: Database, host: str, port: int) -> None:
         from .jobs import start_in_background
 
         start_in_background(db, settings.jobs_interval_seconds)
+    # Uvicorn believes X-Forwarded-For and -Proto from 127.0.0.1 by default: only our trusted proxies may say them.
     ui.run(host=host, port=port, title=settings.product_name, storage_secret=settings.session_secret(),
-           reload=False, show=False, favicon='🔑', forwarded_allow_ips=settings.trusted_proxies)
+           reload=False, show=False, favicon='🔑', forwarded_allow_ips=list(settings.trusted_proxies))

@@ -2,6 +2,7 @@
 
 import secrets
 from functools import lru_cache
+from ipaddress import ip_network
 from pathlib import Path
 from typing import Annotated
 
@@ -40,16 +41,18 @@ class Settings(BaseSettings):
     renewal_reminder_days: Annotated[list[int], NoDecode] = [90, 30, 7, 0]
     sales_digest_weekday: int = Field(default=0, ge=0, le=6, description='0 = Monday')
 
-<<<<<<< HEAD
-    # Behind HTTPS: HSTS is sent on requests that arrived over HTTPS, also through a proxy listed here that sets
-    # X-Forwarded-Proto (uvicorn's `forwarded_allow_ips`: addresses, or `*` for any). 0 seconds sends no HSTS.
+    # Behind HTTPS: HSTS is sent on requests that arrived over HTTPS, also through a trusted proxy that sets
+    # X-Forwarded-Proto. 0 seconds sends no HSTS.
     hsts_seconds: int = Field(default=365 * 24 * 3600, ge=0)
-    trusted_proxies: str = '127.0.0.1,::1'
+    # The reverse proxies in front of the app (addresses or networks, e.g. HAProxy's): only from these direct peers
+    # are X-Forwarded-For (the client address that sign-in throttling counts) and X-Forwarded-Proto believed.
+    trusted_proxies: Annotated[list[str], NoDecode] = []
     # Origins besides the page's own (`scheme://host[:port]`) from which a browser may open the live connection.
     websocket_origins: Annotated[list[str], NoDecode] = []
+    # Argon2 checks (64 MiB each) run on a pool of their own: this many at once, this many waiting, then "busy".
+    password_check_workers: int = Field(default=1, ge=1, le=4)
+    password_check_queue: int = Field(default=8, ge=0, le=100)
 
-    @field_validator('renewal_reminder_days', 'websocket_origins', mode='before')
-=======
     @field_validator('public_url')
     @classmethod
     def _public_url(cls, value: str) -> str:
@@ -57,8 +60,7 @@ class Settings(BaseSettings):
             raise ValueError('the public URL must start with http:// or https://')
         return value.rstrip('/')
 
-    @field_validator('renewal_reminder_days', mode='before')
->>>>>>> issue8-links
+    @field_validator('renewal_reminder_days', 'websocket_origins', mode='before')
     @classmethod
     def _comma_list(cls, value: object) -> object:
         """`90,30,7,0` or `[90, 30, 7, 0]` in the environment (reminder days: whole days before expiry, 0 = the day
@@ -66,6 +68,19 @@ class Settings(BaseSettings):
         if isinstance(value, str):
             text = value.strip().removeprefix('[').removesuffix(']')
             return [part.strip() for part in text.split(',') if part.strip()]
+        return value
+
+    @field_validator('trusted_proxies', mode='before')
+    @classmethod
+    def _proxy_list(cls, value: object) -> object:
+        """`10.0.0.2,10.0.1.0/24` in the environment; each must be an IP address or network."""
+        if isinstance(value, str):
+            value = [part.strip() for part in value.strip().removeprefix('[').removesuffix(']').split(',')]
+        if isinstance(value, list):
+            parts = [str(part).strip().strip('\'"') for part in value]
+            for part in filter(None, parts):
+                ip_network(part, strict=False)
+            return [part for part in parts if part]
         return value
 
     @field_validator('renewal_reminder_days')

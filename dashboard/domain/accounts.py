@@ -1,5 +1,7 @@
 """Users and their passwords: sign-in, and `set-password` from the command line."""
 
+from dataclasses import dataclass
+
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
 from sqlmodel import Session, select
@@ -10,6 +12,8 @@ from .models import Organisation, User
 
 MIN_PASSWORD_LENGTH = 10
 MAX_PASSWORD_LENGTH = 256  # longer is no safer, and only makes the hash slower
+MAX_PASSWORD_INPUT = 1024  # longer input is refused unread, but still costs one hash, like any wrong password
+MAX_EMAIL_LENGTH = 320
 _hasher = PasswordHasher()
 # Verifying against this when no user matches keeps a wrong email as slow as a wrong password.
 _DUMMY_HASH = _hasher.hash('not a real password')
@@ -39,17 +43,39 @@ def set_password(*, session: Session, email: str, password: str) -> User:
     return user
 
 
+@dataclass(frozen=True)
+class PasswordCheck:
+    """What one password check found. `reason` is for the sign-in log and the server log, never for the screen."""
+
+    user: User | None  # the user who may now sign in, else None
+    user_id: int | None  # the account the typed email names, accepted or not
+    reason: str  # '' when accepted
+
+
 def authenticate(*, session: Session, email: str, password: str) -> User | None:
     """The user with these credentials who may sign in, or None: the caller shows one generic message either way."""
-    user = find_user_by_email(session=session, email=email) if email else None
+    return check_password(session=session, email=email, password=password).user
+
+
+def check_password(*, session: Session, email: str, password: str) -> PasswordCheck:
+    """Checks the password with Argon2 whatever the email names (an unknown email, an account without a password,
+    a deactivated one), so that the time taken tells a stranger nothing."""
+    user = find_user_by_email(session=session, email=email) if email and len(email) <= MAX_EMAIL_LENGTH else None
     stored = user.password_hash if user is not None and user.password_hash else _DUMMY_HASH
     try:
-        _hasher.verify(stored, password)
+        matches = _hasher.verify(stored, password if len(password) <= MAX_PASSWORD_INPUT else '')
     except (VerificationError, InvalidHashError):
-        return None
-    if user is None or not user.password_hash or not is_allowed_to_sign_in(session=session, user=user):
-        return None
-    return user
+        matches = False
+    if user is None:
+        return PasswordCheck(user=None, user_id=None, reason='unknown email')
+    if not user.password_hash:
+        return PasswordCheck(user=None, user_id=user.id, reason='no password set')
+    if not matches or len(password) > MAX_PASSWORD_INPUT:
+        return PasswordCheck(user=None, user_id=user.id, reason='wrong password')
+    if not is_allowed_to_sign_in(session=session, user=user):
+        reason = 'account deactivated' if not user.is_active else 'organisation cancelled'
+        return PasswordCheck(user=None, user_id=user.id, reason=reason)
+    return PasswordCheck(user=user, user_id=user.id, reason='')
 
 
 def is_allowed_to_sign_in(*, session: Session, user: User) -> bool:

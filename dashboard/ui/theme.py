@@ -52,6 +52,8 @@ def _menu(who: SignedIn, active: str) -> None:
             _menu_item('Usage overview', 'insights', '/vendor/overview', active)
             _menu_item('Organisations', 'apartment', '/vendor/organisations', active)
             _menu_item('Outbox', 'outgoing_mail', '/vendor/outbox', active)
+            if actor.is_admin_team:
+                _menu_item('Sign-ins', 'manage_accounts', '/vendor/sign-ins', active)
 
 
 def _menu_item(label: str, icon: str, path: str, active: str) -> None:

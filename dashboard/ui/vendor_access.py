@@ -11,6 +11,7 @@ from .theme import frame
 RENEWALS_PATH = '/vendor/renewals'
 OVERVIEW_PATH = '/vendor/overview'
 ORGANISATIONS_PATH = '/vendor/organisations'
+SIGN_INS_PATH = '/vendor/sign-ins'
 
 
 def organisation_path(organisation_id: int) -> str:

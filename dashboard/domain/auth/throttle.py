@@ -1,6 +1,14 @@
-"""Throttling guesses: failed attempts are counted per account and per client address, in the database so that the
-count holds across instances. A few failures are free; then each attempt must wait longer (back-off); past a limit
-the key is locked for a while. A success clears the account's count, never the address's."""
+"""Throttling guesses: failed attempts are counted per account and per client address, in the database so that
+the count holds across instances. A few failures are free; then each attempt must wait longer (back-off); past a limit
+the key is locked for a while. A success clears the account's count, never the address's.
+
+The policy (`ACCOUNT_POLICY`, per typed email, whether or not an account has it): 4 free failures, then waits of
+1, 2 and 4 seconds, and the 8th failure within 15 minutes locks the email for 15 minutes. Someone who mistypes a
+few times never notices; a guesser gets 8 tries per 15 minutes per account. The price is that a stranger can lock
+a known email out for 15 minutes: the lock ends by itself, and every lock is logged.
+
+`ADDRESS_POLICY`, per client address, catches one client trying many emails: 20 free failures (an office may share
+an address), then waits from 1 second doubling to 15, and the 50th failure within 15 minutes locks the address."""
 
 from dataclasses import dataclass
 from datetime import datetime, timedelta
@@ -27,9 +35,9 @@ class ThrottlePolicy:
         return min(self.first_wait * 2 ** (failures - self.free_failures - 1), self.max_wait)
 
 
-DEFAULT_POLICY = ThrottlePolicy()
+ACCOUNT_POLICY = DEFAULT_POLICY = ThrottlePolicy(free_failures=4, lock_after=8)
 # An address may fail more often than one account: several people can share an office's address.
-ADDRESS_POLICY = ThrottlePolicy(free_failures=10, lock_after=50)
+ADDRESS_POLICY = ThrottlePolicy(free_failures=20, lock_after=50, max_wait=timedelta(seconds=15))
 
 
 @dataclass(frozen=True)
