@@ -6,6 +6,7 @@ from .config import PROJECT_ROOT, get_settings
 from .db import Database
 from .ui import (
     billing_page,
+    client_lifetime,
     history_export,
     login_page,
     organisations_page,
@@ -18,6 +19,7 @@ from .ui import (
 def build(db: Database) -> None:
     """Registers the pages and routes; each gets the database from here, never from a global."""
     app.add_static_files('/assets', PROJECT_ROOT / 'assets')
+    client_lifetime.install()
     login_page.register(db)
     billing_page.register(db)
     history_export.register(db)
