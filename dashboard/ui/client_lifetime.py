@@ -10,6 +10,7 @@ import ctypes.util
 import gc
 import logging
 import time
+from collections import Counter
 from collections.abc import Iterable
 
 from nicegui import Client, app
@@ -18,6 +19,7 @@ log = logging.getLogger(__name__)
 
 CONNECT_SECONDS = 10.0  # a slow phone's first load, scripts included, connects well within this
 MAX_WAITING = 1000  # beyond this the oldest unconnected clients go at once: what a flood can hold is bounded
+MAX_WAITING_PER_ADDRESS = 50  # and beyond this from one address: its flood cannot push out other people's pages
 PRUNE_INTERVAL_SECONDS = 1.0
 RELEASE_AFTER = 200  # pruned clients before their memory is handed back to the system
 
@@ -33,13 +35,22 @@ def never_connected(client: Client) -> bool:
     return not client.has_socket_connection and not client._num_connections and not client._delete_tasks
 
 
-def stale_clients(clients: Iterable[Client], *, now: float, connect_seconds: float, max_waiting: int) -> list[Client]:
-    """The clients to delete: every unconnected one older than `connect_seconds`, and the oldest beyond
-    `max_waiting` unconnected ones."""
-    waiting = sorted((client for client in clients if never_connected(client)), key=lambda client: client.created)
-    too_many = max(len(waiting) - max_waiting, 0)
-    return [client for index, client in enumerate(waiting)
-            if index < too_many or client.created <= now - connect_seconds]
+def stale_clients(clients: Iterable[Client], *, now: float, connect_seconds: float, max_waiting: int,
+                  max_waiting_per_address: int) -> list[Client]:
+    """The clients to delete: every unconnected one older than `connect_seconds`, the oldest beyond
+    `max_waiting_per_address` unconnected ones from one address, and the oldest beyond `max_waiting` in all."""
+    waiting = sorted((client for client in clients if never_connected(client)), key=lambda client: client.created,
+                     reverse=True)
+    stale, kept, per_address = [], 0, Counter[str]()
+    for client in waiting:  # newest first
+        address = client.ip if client._request is not None else ''
+        per_address[address] += 1
+        if client.created <= now - connect_seconds or per_address[address] > max_waiting_per_address \
+                or kept >= max_waiting:
+            stale.append(client)
+        else:
+            kept += 1
+    return stale
 
 
 class _Pruner:
@@ -48,7 +59,7 @@ class _Pruner:
 
     def prune(self) -> None:
         stale = stale_clients(list(Client.instances.values()), now=time.time(), connect_seconds=CONNECT_SECONDS,
-                              max_waiting=MAX_WAITING)
+                              max_waiting=MAX_WAITING, max_waiting_per_address=MAX_WAITING_PER_ADDRESS)
         for client in stale:
             if client.id in Client.instances:
                 client.delete()

@@ -4,8 +4,9 @@ import asyncio
 import re
 from uuid import uuid4
 
+import httpx
 import pytest
-from nicegui import Client
+from nicegui import Client, core
 from nicegui.nicegui import _on_handshake
 from nicegui.testing import User
 
@@ -14,10 +15,15 @@ from dashboard.ui import client_lifetime
 CLIENT_ID = re.compile(r"'client_id': '([0-9a-f-]+)'")
 
 
-async def load_without_connecting(user: User, path: str = '/login') -> str:
+async def load_without_connecting(user: User, path: str = '/login', *, address: str | None = None) -> str:
     """A GET of the page as a flood sends it: no cookie, and no websocket ever; the id of the client it built."""
     user.http_client.cookies.clear()
-    response = await user.http_client.get(path)
+    if address is None:
+        response = await user.http_client.get(path)
+    else:
+        transport = httpx.ASGITransport(core.app, client=(address, 40000))
+        async with httpx.AsyncClient(transport=transport, base_url='http://test') as other:
+            response = await other.get(path)
     assert response.status_code == 200
     match = CLIENT_ID.search(response.text)
     assert match is not None
@@ -76,3 +82,13 @@ async def test_beyond_the_cap_the_oldest_unconnected_clients_go_at_once(user: Us
 
     assert [load in Client.instances for load in loads] == [False, False, True, True]
     assert user.client.id in Client.instances
+
+
+async def test_one_address_beyond_its_cap_pushes_out_only_its_own_loads(user: User, monkeypatch) -> None:
+    monkeypatch.setattr(client_lifetime, 'MAX_WAITING_PER_ADDRESS', 2)
+    other = await load_without_connecting(user, address='198.51.100.7')
+    flood = [await load_without_connecting(user, address='203.0.113.9') for _ in range(4)]
+    await asyncio.sleep(1.5)
+
+    assert [load in Client.instances for load in flood] == [False, False, True, True]
+    assert other in Client.instances
