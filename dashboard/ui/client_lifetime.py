@@ -8,14 +8,11 @@ browser to come back, and it is deleted when that wait ends. Only clients that n
 import ctypes
 import ctypes.util
 import gc
-import logging
 import time
 from collections import Counter
 from collections.abc import Iterable
 
 from nicegui import Client, app
-
-log = logging.getLogger(__name__)
 
 CONNECT_SECONDS = 10.0  # a slow phone's first load, scripts included, connects well within this
 MAX_WAITING = 1000  # beyond this the oldest unconnected clients go at once: what a flood can hold is bounded
