@@ -2,12 +2,15 @@
 GET /login from a few concurrent clients, as anyone on the internet could send them.
 
     .venv/bin/python benchmarks/page_flood.py [--database-file PATH] [--orgs N] [--loads N] [--concurrency N]
+                                              [--addresses N]
 
 Fills a temporary SQLite file with a small demo (or reuses --database-file), starts `python -m dashboard serve` on
 127.0.0.1 (jobs off), reads its resident memory (VmRSS), loads /login --loads times without cookies and without ever
 connecting a websocket, waits --settle seconds for the unconnected clients to be pruned, reads it again and prints
-start, peak and end RSS, the growth, loads per second and the failed loads. Target: the end within 50 MB of the
-start, and no failed load. Exits 1 when it misses.
+start, peak and end RSS, the growth, loads per second and the failed loads. The loads come from --addresses client
+addresses (X-Forwarded-For, which the server trusts from 127.0.0.1 as behind a proxy): many, as from a botnet, by
+default; 1 for a single attacker. Target: the end within 50 MB of the start, and no failed load. Exits 1 when it
+misses.
 """
 
 import argparse
@@ -46,6 +49,7 @@ def _arguments() -> argparse.Namespace:
     parser.add_argument('--orgs', type=int, default=200, help='organisations of the demo (default 200)')
     parser.add_argument('--loads', type=int, default=10_000, help='page loads (default 10,000)')
     parser.add_argument('--concurrency', type=int, default=4, help='loads in flight at once (default 4)')
+    parser.add_argument('--addresses', type=int, default=1000, help='client addresses the loads come from (1,000)')
     parser.add_argument('--settle', type=float, default=15, help='seconds to wait after the flood (default 15)')
     parser.add_argument('--max-seconds', type=float, default=600, help='the flood stops after this (default 600)')
     return parser.parse_args()
@@ -72,7 +76,7 @@ def _flood_server(args: argparse.Namespace, folder: str, env: dict[str, str]) ->
         start = _rss_mb(server.pid)
         peak = _PeakRss(server.pid)
         started = time.perf_counter()
-        done, failed = asyncio.run(_flood(base_url, args.loads, args.concurrency, args.max_seconds))
+        done, failed = asyncio.run(_flood(base_url, args))
         seconds = time.perf_counter() - started
         time.sleep(args.settle)
         end = _rss_mb(server.pid)
@@ -81,8 +85,8 @@ def _flood_server(args: argparse.Namespace, folder: str, env: dict[str, str]) ->
         server.terminate()
         server.wait(timeout=10)
     growth = end - start
-    print(f'{done:,} GET /login in {seconds:.1f} s ({done / seconds:,.0f} loads/s, concurrency {args.concurrency}), '
-          f'{failed:,} failed')
+    print(f'{done:,} GET /login in {seconds:.1f} s ({done / seconds:,.0f} loads/s, concurrency {args.concurrency}, '
+          f'{args.addresses:,} addresses), {failed:,} failed')
     print(f'RSS start {start:,.0f} MB, peak {max(peak.value, end):,.0f} MB, end {end:,.0f} MB '
           f'({args.settle:.0f} s after the flood): {growth:+,.0f} MB (target within {TARGET_MB} MB)')
     missed = growth > TARGET_MB or failed > 0 or done < args.loads
@@ -91,27 +95,29 @@ def _flood_server(args: argparse.Namespace, folder: str, env: dict[str, str]) ->
     return 1 if missed else 0
 
 
-async def _flood(base_url: str, loads: int, concurrency: int, max_seconds: float) -> tuple[int, int]:
-    """Loads /login `loads` times, `concurrency` at once, each with no cookie (a new browser session every time)."""
-    deadline = time.monotonic() + max_seconds
-    remaining = iter(range(loads))
+async def _flood(base_url: str, args: argparse.Namespace) -> tuple[int, int]:
+    """Loads /login --loads times, --concurrency at once, each with no cookie (a new browser session every time)."""
+    deadline = time.monotonic() + args.max_seconds
+    remaining = iter(range(args.loads))
     counts = {'done': 0, 'failed': 0}
 
     async def worker() -> None:
         async with httpx.AsyncClient(base_url=base_url, timeout=REQUEST_TIMEOUT_SECONDS) as client:
-            for _ in remaining:
+            for number in remaining:
                 if time.monotonic() > deadline:
                     return
                 client.cookies.clear()
+                address = number % args.addresses
                 try:
-                    response = await client.get('/login')
+                    response = await client.get('/login', headers={
+                        'X-Forwarded-For': f'10.{address >> 16 & 255}.{address >> 8 & 255}.{address & 255}'})
                     ok = response.status_code == 200 and 'client_id' in response.text
                 except httpx.HTTPError:
                     ok = False
                 counts['done'] += 1
                 counts['failed'] += not ok
 
-    await asyncio.gather(*(worker() for _ in range(concurrency)))
+    await asyncio.gather(*(worker() for _ in range(args.concurrency)))
     return counts['done'], counts['failed']
 
 
