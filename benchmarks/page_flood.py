@@ -16,6 +16,8 @@ misses.
 import argparse
 import asyncio
 import os
+import re
+import signal
 import socket
 import subprocess
 import sys
@@ -28,6 +30,19 @@ import httpx
 
 REPO = Path(__file__).resolve().parent.parent
 TARGET_MB = 50
+# Loaded into the server through PYTHONPATH: on SIGUSR1 it prints its CPU seconds collecting garbage, and in all.
+GC_PROBE = '''
+import gc, signal, time
+_collecting = [0.0, 0.0]
+def _time(phase, _info):
+    if phase == 'start':
+        _collecting[1] = time.thread_time()
+    else:
+        _collecting[0] += time.thread_time() - _collecting[1]
+gc.callbacks.append(_time)
+signal.signal(signal.SIGUSR1, lambda *_: print(f'GC {_collecting[0]:.3f} CPU {time.process_time():.3f}', flush=True))
+'''
+GC_LINE = re.compile(r'^GC ([0-9.]+) CPU ([0-9.]+)$', re.MULTILINE)
 STARTUP_SECONDS = 60
 REQUEST_TIMEOUT_SECONDS = 15
 
@@ -58,8 +73,10 @@ def _arguments() -> argparse.Namespace:
 def _environment(folder: str, database: Path) -> dict[str, str]:
     env = {key: value for key, value in os.environ.items() if not key.startswith('PYTEST')}
     env.update(DATABASE_URL=f'sqlite:///{database}', DATA_DIR=folder, DASHBOARD_SECRET='page-flood-benchmark',
-               NICEGUI_STORAGE_PATH=f'{folder}/storage', JOBS_ENABLED='false', PYTHONPATH=str(REPO),
-               PYTHONUNBUFFERED='1')
+               NICEGUI_STORAGE_PATH=f'{folder}/storage', JOBS_ENABLED='false', PYTHONUNBUFFERED='1',
+               PYTHONPATH=f'{folder}/probe{os.pathsep}{REPO}')
+    Path(f'{folder}/probe').mkdir()
+    Path(f'{folder}/probe/sitecustomize.py').write_text(GC_PROBE)
     return env
 
 
@@ -75,9 +92,11 @@ def _flood_server(args: argparse.Namespace, folder: str, env: dict[str, str]) ->
         time.sleep(args.settle)  # the warm-up load's client goes the way every flooded one should
         start = _rss_mb(server.pid)
         peak = _PeakRss(server.pid)
+        server.send_signal(signal.SIGUSR1)
         started = time.perf_counter()
         done, failed = asyncio.run(_flood(base_url, args))
         seconds = time.perf_counter() - started
+        server.send_signal(signal.SIGUSR1)
         time.sleep(args.settle)
         end = _rss_mb(server.pid)
         peak.stop()
@@ -85,10 +104,14 @@ def _flood_server(args: argparse.Namespace, folder: str, env: dict[str, str]) ->
         server.terminate()
         server.wait(timeout=10)
     growth = end - start
+    (gc_before, cpu_before), (gc_after, cpu_after) = [tuple(map(float, found)) for found in
+                                                      GC_LINE.findall(log_path.read_text())][:2]
     print(f'{done:,} GET /login in {seconds:.1f} s ({done / seconds:,.0f} loads/s, concurrency {args.concurrency}, '
           f'{args.addresses:,} addresses), {failed:,} failed')
     print(f'RSS start {start:,.0f} MB, peak {max(peak.value, end):,.0f} MB, end {end:,.0f} MB '
           f'({args.settle:.0f} s after the flood): {growth:+,.0f} MB (target within {TARGET_MB} MB)')
+    print(f'During the flood the server spent {gc_after - gc_before:.1f} s of its {cpu_after - cpu_before:.1f} s CPU '
+          f'collecting garbage ({(gc_after - gc_before) / max(cpu_after - cpu_before, 1e-9):.0%})')
     missed = growth > TARGET_MB or failed > 0 or done < args.loads
     if missed:
         print('MISSED')
