@@ -15,7 +15,7 @@ from collections.abc import Iterable
 from nicegui import Client, app
 
 CONNECT_SECONDS = 10.0  # a slow phone's first load, scripts included, connects well within this
-MAX_WAITING = 1000  # beyond this the oldest unconnected clients go at once: what a flood can hold is bounded
+MAX_WAITING = 250  # beyond this the oldest unconnected clients go at once: what a flood can hold is bounded
 MAX_WAITING_PER_ADDRESS = 50  # and beyond this from one address: its flood cannot push out other people's pages
 PRUNE_INTERVAL_SECONDS = 1.0
 RELEASE_AFTER = 200  # pruned clients before their memory is handed back to the system
@@ -24,6 +24,8 @@ RELEASE_AFTER = 200  # pruned clients before their memory is handed back to the 
 def install() -> None:
     """Prunes unconnected clients every second from start-up on."""
     app.timer(PRUNE_INTERVAL_SECONDS, _Pruner().prune)
+    # What exists at start-up lives as long as the process: the collector need not walk it on every full pass.
+    app.on_startup(gc.freeze)
 
 
 def never_connected(client: Client) -> bool:
