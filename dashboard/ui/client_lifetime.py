@@ -24,8 +24,13 @@ RELEASE_AFTER = 200  # pruned clients before their memory is handed back to the 
 def install() -> None:
     """Prunes unconnected clients every second from start-up on."""
     app.timer(PRUNE_INTERVAL_SECONDS, _Pruner().prune)
-    # What exists at start-up lives as long as the process: the collector need not walk it on every full pass.
-    app.on_startup(gc.freeze)
+    app.on_startup(_freeze_start_up)
+
+
+def _freeze_start_up() -> None:
+    """What exists at start-up lives as long as the process: the collector need not walk it on every full pass."""
+    gc.collect()
+    gc.freeze()
 
 
 def never_connected(client: Client) -> bool:
