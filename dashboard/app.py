@@ -7,6 +7,7 @@ from .db import Database
 from .security_headers import SecurityHeaders
 from .ui import (
     billing_page,
+    client_lifetime,
     history_export,
     login_page,
     organisations_page,
@@ -25,6 +26,7 @@ def build(db: Database) -> None:
     app.add_middleware(SecurityHeaders, hsts_seconds=get_settings().hsts_seconds)
     socket_guard.install(extra_origins=get_settings().websocket_origins)
     app.add_static_files('/assets', PROJECT_ROOT / 'assets')
+    client_lifetime.install()
     login_page.register(db)
     password_link_pages.register(db)
     billing_page.register(db)
