@@ -14,7 +14,7 @@ from ..errors import InvalidInput, NotFound
 from ..formatting import format_timestamp
 from ..models import Role, User
 from .events import record_sign_in_event
-from .links import INVITATION_LIFETIME, _new_link, _queue_link_email, link_url
+from .links import INVITATION_LIFETIME, link_url, new_link, queue_link_email
 from .models import AccountLink, AccountLinkPurpose, SignInEventKind
 
 MAX_PEOPLE_SHOWN = 200
@@ -106,8 +106,8 @@ def invite_everyone_without_password(*, session: Session, actor: Actor, organisa
 
 def _invite(session: Session, actor: Actor, user: User, public_url: str) -> datetime:
     now = clock.now()
-    token = _new_link(session, user, AccountLinkPurpose.INVITATION, now=now, created_by_id=actor.user_id)
-    _queue_link_email(session, user, 'invitation', link=link_url(public_url, token),
+    token = new_link(session, user, AccountLinkPurpose.INVITATION, now=now, created_by_id=actor.user_id)
+    queue_link_email(session, user, 'invitation', link=link_url(public_url, token),
                       days=INVITATION_LIFETIME.days, expires=format_timestamp(now + INVITATION_LIFETIME))
     record_sign_in_event(session=session, kind=SignInEventKind.INVITATION_SENT, user_id=user.id, email=user.email,
                          detail=f'by {actor.name}')

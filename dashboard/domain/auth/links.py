@@ -80,8 +80,8 @@ def request_password_reset(*, session: Session, email: str, public_url: str, cli
     record_sign_in_event(session=session, kind=SignInEventKind.RESET_REQUESTED, email=email,
                          user_id=user.id if allowed else None, client_address=client_address)
     if allowed:
-        token = _new_link(session, user, AccountLinkPurpose.PASSWORD_RESET, now=now)
-        _queue_link_email(session, user, 'password_reset', link=link_url(public_url, token),
+        token = new_link(session, user, AccountLinkPurpose.PASSWORD_RESET, now=now)
+        queue_link_email(session, user, 'password_reset', link=link_url(public_url, token),
                           hours=int(RESET_LIFETIME.total_seconds() // 3600))
     session.commit()
 
@@ -135,7 +135,7 @@ def _valid_link(session: Session, token: str) -> tuple[AccountLink, User]:
     return link, user
 
 
-def _new_link(session: Session, user: User, purpose: AccountLinkPurpose, *, now: datetime,
+def new_link(session: Session, user: User, purpose: AccountLinkPurpose, *, now: datetime,
               created_by_id: int | None = None) -> str:
     """A new link for the user, voiding the older unused ones of the same kind; returns its token."""
     session.exec(update(AccountLink).where(col(AccountLink.user_id) == user.id, col(AccountLink.purpose) == purpose,
@@ -147,7 +147,7 @@ def _new_link(session: Session, user: User, purpose: AccountLinkPurpose, *, now:
     return token
 
 
-def _queue_link_email(session: Session, user: User, template: str, **values: object) -> None:
+def queue_link_email(session: Session, user: User, template: str, **values: object) -> None:
     """The subject names no person or organisation: nothing a customer typed goes into a header."""
     email = render_email(template, person=user.full_name, email=user.email, **values)
     queue_email(session=session, to=user.email, subject=email.subject, body_text=email.body_text,
