@@ -34,7 +34,8 @@ POLICY = {
 HEADERS = {
     'X-Frame-Options': 'DENY',
     'X-Content-Type-Options': 'nosniff',
-    'Referrer-Policy': 'same-origin',
+    # No page's address leaves it: the set-password page's holds a single-use token.
+    'Referrer-Policy': 'no-referrer',
     'Permissions-Policy': 'accelerometer=(), camera=(), geolocation=(), gyroscope=(), magnetometer=(), '
                           'microphone=(), payment=(), usb=()',
     'Cross-Origin-Opener-Policy': 'same-origin',

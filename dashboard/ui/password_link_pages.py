@@ -2,11 +2,11 @@
 or invitation link into a password. Neither needs anyone signed in, and neither says whether an account exists."""
 
 import logging
-from collections.abc import Awaitable, Callable, Iterator
+from collections.abc import Iterator
 from contextlib import contextmanager
 
-from fastapi import Request, Response
-from nicegui import app, background_tasks, run, ui
+from fastapi import Request
+from nicegui import background_tasks, run, ui
 
 from ..config import get_settings
 from ..db import Database
@@ -31,8 +31,6 @@ MAX_EMAIL = 320
 
 
 def register(db: Database) -> None:
-    app.middleware('http')(_no_referrer_on_set_password)
-
     @ui.page(FORGOT_PASSWORD_PATH, title='Forgot password')
     def forgot_password_page(request: Request) -> None:
         forgot_password_form(db, client_address=request.client.host if request.client else None)
@@ -40,15 +38,6 @@ def register(db: Database) -> None:
     @ui.page(SET_PASSWORD_PATH, title='Choose a password')
     async def set_password_page(request: Request, token: str = '') -> None:
         await set_password_form(db, token=token, client_address=request.client.host if request.client else None)
-
-
-async def _no_referrer_on_set_password(request: Request, call_next: Callable[[Request], Awaitable[Response]]
-                                       ) -> Response:
-    """The page's URL holds the link's token: no request it makes may carry that URL elsewhere."""
-    response = await call_next(request)
-    if request.url.path == SET_PASSWORD_PATH:
-        response.headers['Referrer-Policy'] = 'no-referrer'
-    return response
 
 
 def forgot_password_form(db: Database, *, client_address: str | None) -> None:

@@ -18,7 +18,7 @@ from tests.browser.conftest import OpenAs, World
 EXPECTED = {
     'x-frame-options': 'DENY',
     'x-content-type-options': 'nosniff',
-    'referrer-policy': 'same-origin',
+    'referrer-policy': 'no-referrer',
     'cross-origin-opener-policy': 'same-origin',
 }
 
