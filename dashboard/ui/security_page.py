@@ -11,7 +11,9 @@ from ..domain.actor import Actor
 from ..domain.auth.two_factor import TwoFactorStatus, disable_two_factor, new_recovery_codes, two_factor_status
 from ..domain.errors import DomainError
 from .client_address import client_address
+from .licence_details import titled_card
 from .session import SignedIn, signed_in, still_signed_in, to_login
+from .sign_in_log import sign_in_log
 from .theme import frame
 from .two_factor_setup import code_input, enrolment, recovery_codes_panel
 
@@ -26,7 +28,7 @@ def register(db: Database) -> None:
             return to_login(SECURITY_PATH)
         with frame(who, 'Account › Security', active=SECURITY_PATH):
             await two_factor_card(db, who)
-            sign_in_log_place(db, who)
+            await sign_in_log_card(db, who)
         return None
 
 
@@ -131,8 +133,12 @@ def _ask_code(title: str, text: str, action: str, act, may_act: Callable[[], boo
     dialog.open()
 
 
-def sign_in_log_place(db: Database, who: SignedIn) -> None:
-    """The person's own sign-in log goes here: the lead wires the sign-in log component (another slice) in."""
+async def sign_in_log_card(db: Database, who: SignedIn) -> None:
+    """The person's own sign-in log: what happened to their account, when and from where."""
+    with titled_card('Sign-in log', 'history').classes('w-full'):
+        ui.label('Sign-ins, failed attempts, locks and changes to how you sign in, newest first.') \
+            .classes('text-sm text-grey-8')
+        await sign_in_log(db, who.actor, who.actor.user_id)
 
 
 def _status(db: Database, actor: Actor) -> TwoFactorStatus:
