@@ -53,6 +53,10 @@ def _refusal(db: Database, email: str, address: str) -> str | None:
 
 def _check(db: Database, email: str, password: str, address: str) -> Attempt:
     with db.session() as session:
+        # Asked again: while this attempt queued, others from a parallel flood may have locked the email.
+        refused = sign_in_refusal(session=session, email=email, client_address=address)
+        if refused:
+            return Attempt(actor=None, message=refused)
         check = check_password(session=session, email=email, password=password)
         if check.user is None:
             message = record_failed_sign_in(session=session, email=email, client_address=address, check=check)
