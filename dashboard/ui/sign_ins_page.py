@@ -1,4 +1,5 @@
-"""Back office, Admin Team only: a person's sign-in log found by email, and the newest failures and locks."""
+"""Back office, Admin Team only: a person's sign-in log found by email (with a reset of their two-factor sign-in,
+for a lost phone), and the newest failures and locks."""
 
 from fastapi import Request
 from fastapi.responses import RedirectResponse
@@ -14,6 +15,7 @@ from ..domain.models import User
 from .session import SignedIn, still_signed_in
 from .sign_in_log import sign_in_events_table, sign_in_log
 from .theme import frame
+from .two_factor_reset import reset_two_factor_button
 from .vendor_access import SIGN_INS_PATH, vendor_visitor
 
 
@@ -71,8 +73,12 @@ class SignInSearch:
             if user is None:
                 ui.label('No user has that email.').classes('text-grey-8').mark('no-user')
                 return
-            ui.label(f'{user.full_name} · {user.email}').classes('font-medium').mark('found')
             assert user.id is not None
+            with ui.row().classes('w-full items-center gap-3'):
+                ui.label(f'{user.full_name} · {user.email}').classes('font-medium break-all').mark('found')
+                if user.totp_enabled_at is not None:  # a lost phone: the Admin Team resets the second factor
+                    reset_two_factor_button(self.db, self.actor, user_id=user.id, name=user.full_name,
+                                            on_done=self.find)
             await sign_in_log(self.db, self.actor, user.id)
 
 

@@ -6,7 +6,7 @@ import pytest
 from tests.browser.conftest import World
 
 PAGES = ['/account/billing', '/account/billing?tab=history', '/vendor/renewals', '/vendor/overview',
-         '/vendor/organisations', '/vendor/outbox']
+         '/vendor/organisations', '/vendor/outbox', '/vendor/sign-ins', '/account/security']
 
 
 @pytest.mark.parametrize('path', PAGES)
