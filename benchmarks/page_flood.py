@@ -8,7 +8,7 @@ Fills a temporary SQLite file with a small demo (or reuses --database-file), sta
 127.0.0.1 (jobs off), reads its resident memory (VmRSS), loads /login --loads times without cookies and without ever
 connecting a websocket, waits --settle seconds for the unconnected clients to be pruned, reads it again and prints
 start, peak and end RSS, the growth, loads per second and the failed loads. The loads come from --addresses client
-addresses (X-Forwarded-For, which the server trusts from 127.0.0.1 as behind a proxy): many, as from a botnet, by
+addresses (X-Forwarded-For, which the server is told to trust from 127.0.0.1, as from a proxy): many, as from a botnet, by
 default; 1 for a single attacker. Target: the end within 50 MB of the start, and no failed load. Exits 1 when it
 misses.
 """
@@ -74,7 +74,7 @@ def _environment(folder: str, database: Path) -> dict[str, str]:
     env = {key: value for key, value in os.environ.items() if not key.startswith('PYTEST')}
     env.update(DATABASE_URL=f'sqlite:///{database}', DATA_DIR=folder, DASHBOARD_SECRET='page-flood-benchmark',
                NICEGUI_STORAGE_PATH=f'{folder}/storage', JOBS_ENABLED='false', PYTHONUNBUFFERED='1',
-               PYTHONPATH=f'{folder}/probe{os.pathsep}{REPO}')
+               TRUSTED_PROXIES='127.0.0.1', PYTHONPATH=f'{folder}/probe{os.pathsep}{REPO}')
     Path(f'{folder}/probe').mkdir()
     Path(f'{folder}/probe/sitecustomize.py').write_text(GC_PROBE)
     return env
