@@ -5,6 +5,9 @@ from argon2.exceptions import InvalidHashError, VerificationError
 from sqlmodel import Session, select
 
 from .actor import Actor
+from .auth.events import record_sign_in_event
+from .auth.models import SignInEventKind
+from .auth.sessions import end_user_sessions
 from .errors import InvalidInput, NotFound, PermissionDenied
 from .models import Organisation, User
 
@@ -18,7 +21,9 @@ def find_user_by_email(*, session: Session, email: str) -> User | None:
     return session.exec(select(User).where(User.email_key == email.strip().lower())).first()
 
 
-def set_password(*, session: Session, email: str, password: str) -> User:
+def set_password(*, session: Session, email: str, password: str, keep_token: str | None = None) -> User:
+    """Sets the password and ends every session of the user (but the one holding `keep_token`): whoever knew the
+    old password is signed out everywhere."""
     if len(password) < MIN_PASSWORD_LENGTH:
         raise InvalidInput(f'The password must be at least {MIN_PASSWORD_LENGTH} characters long.')
     user = find_user_by_email(session=session, email=email)
@@ -26,6 +31,9 @@ def set_password(*, session: Session, email: str, password: str) -> User:
         raise NotFound(f'No user has the email {email!r}.')
     user.password_hash = _hasher.hash(password)
     session.add(user)
+    assert user.id is not None
+    end_user_sessions(session=session, user_id=user.id, reason='password_changed', keep_token=keep_token)
+    record_sign_in_event(session=session, kind=SignInEventKind.PASSWORD_CHANGED, user_id=user.id)
     session.commit()
     return user
 
