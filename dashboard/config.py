@@ -1,6 +1,7 @@
 """Settings, read from the environment (or a `.env` file) once at start-up."""
 
 import secrets
+from datetime import timedelta
 from functools import lru_cache
 from pathlib import Path
 from typing import Annotated
@@ -10,6 +11,7 @@ from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
 
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
 DATA_DIR = PROJECT_ROOT / 'data'
+LOCAL_HOSTS = frozenset({'localhost', '127.0.0.1', '::1'})
 
 
 class Settings(BaseSettings):
@@ -21,6 +23,10 @@ class Settings(BaseSettings):
     vendor_support_email: str = 'support@netsupportsoftware.com'
     vendor_sales_email: str = 'sales@netsupportsoftware.com'
     data_dir: Path = DATA_DIR
+
+    # Sign-in sessions: idle ones end; the cookie is Secure unless said otherwise, or served on this machine only.
+    session_idle_hours: float = Field(default=8, gt=0, description='a session unused this long ends')
+    session_cookie_secure: bool | None = Field(default=None, description='None: Secure unless on localhost')
 
     # Mail: with no SMTP host, nothing is sent and every email stays readable on the Outbox page.
     smtp_host: str = ''
@@ -53,6 +59,16 @@ class Settings(BaseSettings):
         if any(day < 0 for day in value):
             raise ValueError('days before expiry cannot be negative')
         return sorted(set(value), reverse=True)
+
+    @property
+    def session_idle_timeout(self) -> timedelta:
+        return timedelta(hours=self.session_idle_hours)
+
+    def secure_cookies(self, host: str) -> bool:
+        """Whether the session cookie is sent over HTTPS only: by default, everywhere but on this machine."""
+        if self.session_cookie_secure is not None:
+            return self.session_cookie_secure
+        return host not in LOCAL_HOSTS
 
     def session_secret(self) -> str:
         """The secret that signs session cookies: `DASHBOARD_SECRET`, else one generated once and kept under data/."""

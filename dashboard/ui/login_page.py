@@ -9,7 +9,7 @@ from ..config import get_settings
 from ..db import Database
 from ..domain.accounts import authenticate
 from ..domain.actor import Actor
-from .session import landing_path, sign_in, signed_in
+from .session import complete_sign_in, landing_path, signed_in
 
 WRONG_CREDENTIALS = 'The email or password is not correct.'
 
@@ -36,8 +36,7 @@ def login_form(db: Database, *, next_path: str) -> None:
             error.set_visibility(True)
             password.set_value('')
             return
-        sign_in(user.user_id)
-        ui.navigate.to(next_path or landing_path(user))
+        complete_sign_in(user.user_id, next_path or landing_path(user))
 
     with ui.column().classes('absolute-center items-center gap-6'):
         with ui.row().classes('items-center gap-2'):
