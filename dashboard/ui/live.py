@@ -11,7 +11,7 @@ from nicegui.slot import Slot
 from nicegui.storage import request_contextvar
 
 from ..db import Database
-from ..domain.changes import Change
+from ..domain.changes import SESSIONS_ENDED, Change
 
 SETTLE_SECONDS = 0.3  # changes arriving within this time make one refresh, not one each
 P = ParamSpec('P')
@@ -29,6 +29,8 @@ def follow_changes(db: Database, on_change: Callable[[set[int]], Awaitable[None]
     flush: list[asyncio.TimerHandle] = []
 
     def listener(change: Change) -> None:  # on whatever thread committed
+        if change.what == SESSIONS_ENDED:
+            return  # not about an organisation: the frame's session watch hears these
         if organisation_id is None or change.organisation_id == organisation_id:
             loop.call_soon_threadsafe(queue, change.organisation_id)
 
