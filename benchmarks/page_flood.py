@@ -8,7 +8,7 @@ Fills a temporary SQLite file with a small demo (or reuses --database-file), sta
 127.0.0.1 (jobs off), reads its resident memory (VmRSS), loads /login --loads times without cookies and without ever
 connecting a websocket, waits --settle seconds for the unconnected clients to be pruned, reads it again and prints
 start, peak and end RSS, the growth, loads per second and the failed loads. The loads come from --addresses client
-addresses (X-Forwarded-For, which the server is told to trust from 127.0.0.1, as from a proxy): many, as from a botnet, by
+addresses (X-Forwarded-For, which the server is told to trust from 127.0.0.1): many, as from a botnet, by
 default; 1 for a single attacker. Target: the end within 50 MB of the start, and no failed load. Exits 1 when it
 misses.
 """

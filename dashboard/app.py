@@ -16,9 +16,12 @@ from .ui import (
     password_link_pages,
     renewals_page,
     security_page,
+    sign_in_route,
     sign_ins_page,
     socket_guard,
 )
+from .ui.failures import tell_the_person_on_failure
+from .ui.session_watch import ended_sessions
 
 
 def build(db: Database) -> None:
@@ -27,7 +30,10 @@ def build(db: Database) -> None:
     socket_guard.install(extra_origins=get_settings().websocket_origins)
     app.add_static_files('/assets', PROJECT_ROOT / 'assets')
     client_lifetime.install()
+    tell_the_person_on_failure()
+    ended_sessions(db)
     login_page.register(db)
+    sign_in_route.register(db)
     password_link_pages.register(db)
     billing_page.register(db)
     history_export.register(db)
@@ -46,6 +52,9 @@ def run(*, db: Database, host: str, port: int) -> None:
         from .jobs import start_in_background
 
         start_in_background(db, settings.jobs_interval_seconds)
-    # Uvicorn believes X-Forwarded-For and -Proto from 127.0.0.1 by default: only our trusted proxies may say them.
+    # Uvicorn believes X-Forwarded-For and -Proto only from our trusted proxies (by default it believes 127.0.0.1).
+    # Starlette's session cookie is always HttpOnly; Secure unless served on this machine only (a setting).
+    cookie = {'same_site': 'lax', 'https_only': settings.secure_cookies(host)}
     ui.run(host=host, port=port, title=settings.product_name, storage_secret=settings.session_secret(),
-           reload=False, show=False, favicon='🔑', forwarded_allow_ips=list(settings.trusted_proxies))
+           session_middleware_kwargs=cookie, reload=False, show=False, favicon='🔑',
+           forwarded_allow_ips=list(settings.trusted_proxies))

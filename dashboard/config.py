@@ -1,6 +1,7 @@
 """Settings, read from the environment (or a `.env` file) once at start-up."""
 
 import secrets
+from datetime import timedelta
 from functools import lru_cache
 from ipaddress import ip_network
 from pathlib import Path
@@ -11,6 +12,7 @@ from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
 
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
 DATA_DIR = PROJECT_ROOT / 'data'
+LOCAL_HOSTS = frozenset({'localhost', '127.0.0.1', '::1'})
 
 
 class Settings(BaseSettings):
@@ -24,6 +26,10 @@ class Settings(BaseSettings):
     data_dir: Path = DATA_DIR
     # Where people reach the app: the base of the links in emails (password resets, invitations).
     public_url: str = 'http://localhost:8080'
+
+    # Sign-in sessions: idle ones end; the cookie is Secure unless said otherwise, or served on this machine only.
+    session_idle_hours: float = Field(default=8, gt=0, description='a session unused this long ends')
+    session_cookie_secure: bool | None = Field(default=None, description='None: Secure unless on localhost')
 
     # Mail: with no SMTP host, nothing is sent and every email stays readable on the Outbox page.
     smtp_host: str = ''
@@ -89,6 +95,16 @@ class Settings(BaseSettings):
         if any(day < 0 for day in value):
             raise ValueError('days before expiry cannot be negative')
         return sorted(set(value), reverse=True)
+
+    @property
+    def session_idle_timeout(self) -> timedelta:
+        return timedelta(hours=self.session_idle_hours)
+
+    def secure_cookies(self, host: str) -> bool:
+        """Whether the session cookie is sent over HTTPS only: by default, everywhere but on this machine."""
+        if self.session_cookie_secure is not None:
+            return self.session_cookie_secure
+        return host not in LOCAL_HOSTS
 
     def session_secret(self) -> str:
         """The secret that signs session cookies: `DASHBOARD_SECRET`, else one generated once and kept under data/."""

@@ -7,6 +7,9 @@ from argon2.exceptions import InvalidHashError, VerificationError
 from sqlmodel import Session, select
 
 from .actor import Actor
+from .auth.events import record_sign_in_event
+from .auth.models import SignInEventKind
+from .auth.sessions import end_user_sessions
 from .errors import InvalidInput, NotFound, PermissionDenied
 from .models import Organisation, User
 
@@ -32,13 +35,18 @@ def new_password_hash(password: str) -> str:
     return _hasher.hash(password)
 
 
-def set_password(*, session: Session, email: str, password: str) -> User:
+def set_password(*, session: Session, email: str, password: str, keep_token: str | None = None) -> User:
+    """Sets the password and ends every session of the user (but the one holding `keep_token`): whoever knew the
+    old password is signed out everywhere."""
     password_hash = new_password_hash(password)
     user = find_user_by_email(session=session, email=email)
     if user is None:
         raise NotFound(f'No user has the email {email!r}.')
     user.password_hash = password_hash
     session.add(user)
+    assert user.id is not None
+    end_user_sessions(session=session, user_id=user.id, reason='password_changed', keep_token=keep_token)
+    record_sign_in_event(session=session, kind=SignInEventKind.PASSWORD_CHANGED, user_id=user.id)
     session.commit()
     return user
 

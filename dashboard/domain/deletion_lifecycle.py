@@ -19,6 +19,7 @@ from datetime import datetime, timedelta
 from sqlalchemy import and_, or_, update
 from sqlmodel import Session, col, select
 
+from .auth.sessions import end_organisation_sessions
 from .changes import announce
 from .deletion_notices import PURGE_DAYS, contact_addresses, queue_notice, utc_date
 from .formatting import format_date
@@ -85,6 +86,7 @@ def _complete(session: Session, request_id: int, now: datetime) -> bool:
     session.execute(update(Organisation).where(col(Organisation.id) == organisation.id,
                                                col(Organisation.cancelled_at).is_(None))
                     .values(cancelled_at=now).execution_options(synchronize_session=False))
+    end_organisation_sessions(session=session, organisation_id=organisation.id, reason='organisation_cancelled')
     completed_on = utc_date(now)
     queue_notice(session=session, organisation=organisation, request=request, step='completed', to=contacts,
                  completed=format_date(completed_on),

@@ -25,6 +25,7 @@ from sqlalchemy import String, and_, case, cast, literal, or_, update
 from sqlmodel import Session, col, select
 
 from .actor import ADMIN_TEAM
+from .auth.sessions import end_organisation_sessions
 from .deletion_lifecycle import SYSTEM_ACTOR, record_job_audit
 from .deletion_notices import purge_due_on, utc_date
 from .models import (
@@ -85,6 +86,7 @@ def _purge(session: Session, request_id: int, now: datetime) -> bool:
     assert request is not None
     organisation = session.get(Organisation, request.organisation_id, populate_existing=True)
     assert organisation is not None and organisation.id is not None
+    end_organisation_sessions(session=session, organisation_id=organisation.id, reason='deactivated')
     counts = _remove_personal_data(session, organisation)
     record_job_audit(session=session, organisation_id=organisation.id, action='personal_data_purged',
                      details=f'request {request_id}: ' + ', '.join(f'{what} {n}' for what, n in counts.items()),

@@ -7,9 +7,13 @@ from typing import Any
 
 from sqlalchemy import Connection, Table, bindparam, or_, select, update
 from sqlalchemy.exc import DBAPIError
+from sqlmodel import col
 
 from dashboard.db import Database
 from dashboard.domain import clock
+from dashboard.domain.auth.models import UserSession
+from dashboard.domain.auth.sessions import close_sessions
+from dashboard.domain.changes import SESSIONS_ENDED, Change
 from dashboard.domain.models import LicencePool, Organisation, User
 
 from .history_writer import write_history
@@ -30,6 +34,7 @@ def write_folder(*, db: Database, folder: CheckedFolder, progress: bool) -> Impo
             ids = OrganisationIds(connection)
             organisations = _write_organisations(connection, folder=folder, ids=ids)
             users = _write_users(connection, folder=folder, ids=ids)
+            ended = _end_sessions_of_changed_users(connection, users.changed_ids)
             organisations.updated |= _set_main_contacts(connection, folder=folder, ids=ids, users_moved=users.moved)
             pools = _write_pools(connection, folder=folder, ids=ids)
             added, skipped = (
@@ -39,6 +44,8 @@ def write_folder(*, db: Database, folder: CheckedFolder, progress: bool) -> Impo
             )
     except DBAPIError as error:
         raise ImportFailed([f'the database refused the import, so nothing was imported: {error.orig}']) from error
+    if ended:
+        db.changes.publish([Change(organisation_id=0, what=SESSIONS_ENDED, session_ids=tuple(ended))])
     return ImportReport(
         organisations=organisations.counts(),
         users=users.counts(),
@@ -56,6 +63,7 @@ class _Written:
     updated: set[Any] = field(default_factory=set)
     keys: set[Any] = field(default_factory=set)
     moved: bool = False  # a user changed organisation
+    changed_ids: set[int] = field(default_factory=set)  # rows whose `ends_sessions` columns changed
 
     def counts(self) -> Counts:
         updated = self.updated - self.created
@@ -102,7 +110,18 @@ def _write_users(connection: Connection, *, folder: CheckedFolder, ids: Organisa
         rows=rows,
         on_insert={'created_at': clock.now(), 'is_active': True, 'password_hash': None},
         watch='organisation_id',
+        ends_sessions=('role', 'organisation_id'),
     )
+
+
+def _end_sessions_of_changed_users(connection: Connection, user_ids: set[int]) -> list[int]:
+    """A user given another role or organisation is signed out everywhere: no page keeps powers they lost."""
+    ended: list[int] = []
+    chunk_ids = sorted(user_ids)
+    for start in range(0, len(chunk_ids), LOOKUP_CHUNK):
+        chunk = chunk_ids[start:start + LOOKUP_CHUNK]
+        ended += close_sessions(connection, col(UserSession.user_id).in_(chunk), reason='role_changed')
+    return ended
 
 
 def _set_main_contacts(
@@ -164,6 +183,7 @@ def _upsert(
     rows: list[dict[str, Any]],
     on_insert: dict[str, Any] | None = None,
     watch: str = '',
+    ends_sessions: Sequence[str] = (),
 ) -> _Written:
     """Inserts the rows whose key is new and updates those that differ from the stored row; the key's first column
     finds the stored rows. `watch` names a column whose change is flagged in `moved`."""
@@ -186,6 +206,8 @@ def _upsert(
             updates.append({**row, 'row_id': old['id']})
             written.updated.add(row_key)
             written.moved |= bool(watch) and old[watch] != row[watch]
+            if any(old[name] != row[name] for name in ends_sessions):
+                written.changed_ids.add(old['id'])
     if inserts:
         connection.execute(table.insert(), inserts)
     if updates:

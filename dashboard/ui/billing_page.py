@@ -7,7 +7,7 @@ from nicegui import ui
 from ..db import Database
 from .billing_view import billing_view
 from .licence_request_dialog import open_licence_request_dialog
-from .session import SignedIn, landing_path, signed_in, to_login
+from .session import SignedIn, landing_path, refuse_if_signed_out, signed_in, to_login
 from .theme import frame
 
 BILLING_PATH = '/account/billing'
@@ -42,6 +42,8 @@ def register(db: Database) -> None:
 
 def _buy_now(db: Database, who: SignedIn) -> None:
     assert who.actor.organisation_id is not None
+    if refuse_if_signed_out(who.actor):
+        return
     open_licence_request_dialog(db, who.actor, who.actor.organisation_id, purchase=True)
 
 

@@ -3,7 +3,7 @@
 import asyncio
 from urllib.parse import urlencode
 
-from nicegui import app, run, ui
+from nicegui import run, ui
 
 from ..db import Database
 from ..domain.accounts import active_user
@@ -11,7 +11,7 @@ from ..domain.actor import Actor
 from .licence_details import licence_details
 from .licence_history import LicenceHistoryTab, licence_history
 from .live import follow_changes
-from .session import USER_KEY
+from .session import still_signed_in
 
 DETAILS, HISTORY = 'details', 'history'
 
@@ -69,11 +69,9 @@ async def billing_view(db: Database, actor: Actor, organisation_id: int, *, quer
         if built is not None and built.done() and not built.cancelled() and built.exception() is None:
             await built.result().reload()
 
-    browser = app.storage.user  # read now: a change arrives outside the page's request
-
     async def still_allowed() -> bool:
         """Still signed in here as `actor`, and still allowed in (not deactivated, organisation not cancelled)."""
-        if browser.get(USER_KEY) != actor.user_id:
+        if not still_signed_in(actor):
             return False
 
         def check() -> bool:

@@ -10,6 +10,7 @@ from ..domain.billing import BillingView
 from ..domain.deletion import PURGE_DAYS, effective_date_for, request_deletion
 from ..domain.errors import DomainError
 from ..domain.formatting import format_date
+from .session import refuse_if_signed_out
 
 
 async def confirm_deletion(db: Database, actor: Actor, view: BillingView) -> bool:
@@ -45,6 +46,9 @@ async def confirm_deletion(db: Database, actor: Actor, view: BillingView) -> boo
             confirm = ui.button('Yes, request deletion', icon='delete_forever').props('unelevated color=negative')
 
     async def submit() -> None:
+        if refuse_if_signed_out(actor):
+            dialog.submit(False)
+            return
         confirm.disable()  # a double click sends one request; the domain would return the same one anyway
 
         def record() -> None:

@@ -18,7 +18,7 @@ from ..domain.errors import DomainError
 from ..domain.formatting import format_date
 from ..domain.licence_admin import MAX_NOTE, add_pool, change_pool_expiry, change_pool_total, convert_trial
 from .number_input import NumberInput
-from .session import still_signed_in
+from .session import refuse_if_signed_out
 
 log = logging.getLogger(__name__)
 Work = Callable[[], str]  # runs the action on a worker thread; returns the confirmation to show
@@ -46,8 +46,8 @@ class AdminForm:
 
     async def _save(self) -> None:
         assert self.prepare is not None
-        if not still_signed_in(self.actor):
-            ui.navigate.to('/login')
+        if refuse_if_signed_out(self.actor):
+            self.dialog.submit(None)
             return
         work = self.prepare()  # reads the form here, on the page's thread
         self.save.props('loading')

@@ -15,6 +15,8 @@ from ..domain.models import DeletionStatus, LicenceKind
 from .deletion_dialog import confirm_deletion
 from .deletion_timeline import deletion_timeline
 from .licence_request_dialog import open_licence_request_dialog
+from .live import survives_refresh
+from .session import refuse_if_signed_out
 
 
 async def licence_details(db: Database, actor: Actor, organisation_id: int) -> 'LicenceDetails':
@@ -116,9 +118,13 @@ class LicenceDetails:
             _field('Email', contact.email if contact else '—')
             _field('Phone', (contact.phone or '—') if contact else '—')
 
+    @survives_refresh
     async def _change_contact(self, user_id: int | None, select: ui.select) -> None:
         assert self.view is not None
         if user_id == self.view.main_contact_id:
+            return
+        if refuse_if_signed_out(self.actor):
+            select.set_value(self.view.main_contact_id)
             return
         try:
             await run.io_bound(self._write_contact, user_id)
@@ -135,14 +141,20 @@ class LicenceDetails:
             billing.change_main_contact(session=session, actor=self.actor, organisation_id=self.organisation_id,
                                         user_id=user_id)
 
+    @survives_refresh
     async def _request_deletion(self) -> None:
         assert self.view is not None and self.dialog_host is not None
+        if refuse_if_signed_out(self.actor):
+            return
         with self.dialog_host:
             confirmed = await confirm_deletion(self.db, self.actor, self.view)
         if confirmed:
             await self.reload()
 
+    @survives_refresh
     async def _withdraw(self, event: events.ClickEventArguments) -> None:
+        if refuse_if_signed_out(self.actor):
+            return
         event.sender.disable()
 
         def withdraw() -> None:
@@ -158,6 +170,8 @@ class LicenceDetails:
 
     def _need_more(self) -> None:
         assert self.dialog_host is not None
+        if refuse_if_signed_out(self.actor):
+            return
         with self.dialog_host:
             open_licence_request_dialog(self.db, self.actor, self.organisation_id, purchase=False)
 

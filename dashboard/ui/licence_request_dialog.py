@@ -10,6 +10,7 @@ from ..domain.errors import DomainError
 from ..domain.licence_requests import MAX_MESSAGE, MAX_QUANTITY, request_licences
 from ..domain.models import LicenceKind
 from .number_input import NumberInput
+from .session import refuse_if_signed_out
 
 
 def open_licence_request_dialog(db: Database, actor: Actor, organisation_id: int, *, purchase: bool) -> None:
@@ -31,6 +32,9 @@ def open_licence_request_dialog(db: Database, actor: Actor, organisation_id: int
             send = ui.button('Send request', icon='send').props('unelevated')
 
     async def submit() -> None:
+        if refuse_if_signed_out(actor):
+            dialog.close()
+            return
         problem = _quantity_problem(quantity.value)
         if problem:
             ui.notify(problem, type='negative')

@@ -13,7 +13,7 @@ from ..domain.auth.sign_in_attempts import WRONG_CREDENTIALS
 from .password_link_pages import FORGOT_PASSWORD_PATH, PASSWORD_SET
 from .paths import safe_next_path
 from .second_factor import second_factor_step
-from .session import landing_path, sign_in, signed_in
+from .session import complete_sign_in, landing_path, signed_in
 from .sign_in_attempt import attempt_sign_in, current_client_address
 
 __all__ = ['WRONG_CREDENTIALS', 'login_form', 'password_accepted', 'register']
@@ -86,7 +86,6 @@ async def password_accepted(db: Database, actor: Actor, next_path: str, *, withi
     """The one place a right password leads on from: the second factor, then the session's start."""
 
     def finish() -> None:
-        sign_in(actor.user_id)
-        ui.navigate.to(next_path or landing_path(actor))
+        complete_sign_in(actor.user_id, next_path or landing_path(actor))
 
     await second_factor_step(db, actor.user_id, on_passed=finish, within=within)

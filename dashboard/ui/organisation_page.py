@@ -23,9 +23,9 @@ from ..domain.organisations import PendingRequests, pending_requests
 from . import licence_admin_dialogs as dialogs
 from .billing_view import billing_view
 from .licence_details import titled_card
-from .live import follow_changes
+from .live import follow_changes, survives_refresh
 from .people_card import people_card
-from .session import SignedIn, still_signed_in
+from .session import SignedIn, refuse_if_signed_out
 from .theme import frame
 from .vendor_access import ORGANISATIONS_PATH, organisation_path, vendor_visitor
 
@@ -135,6 +135,7 @@ class OrganisationPanel:
                     .classes('text-grey-7 text-sm')
 
     def _action(self, label: str, icon: str, open_dialog: Callable[[], Awaitable[str | None]]) -> ui.button:
+        @survives_refresh
         async def run_dialog() -> None:
             assert self.dialog_host is not None
             with self.dialog_host:
@@ -186,9 +187,9 @@ class OrganisationPanel:
                             .props('flat dense no-caps color=primary').classes('shrink-0') \
                             .mark(f'handled-{request_id}')
 
+    @survives_refresh
     async def _mark_handled(self, request_id: int) -> None:
-        if not still_signed_in(self.actor):
-            ui.navigate.to('/login')
+        if refuse_if_signed_out(self.actor):
             return
 
         def mark() -> None:

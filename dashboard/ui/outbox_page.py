@@ -9,7 +9,7 @@ from ..db import Database
 from ..domain.actor import Actor
 from ..domain.errors import DomainError
 from ..domain.outbox_view import PAGE_SIZES, STATUSES, OutboxRow, list_outbox, outbox_bodies, retry_failed_email
-from .session import SignedIn
+from .session import SignedIn, refuse_if_signed_out
 from .table_events import clicked_row_id, table_request
 from .theme import frame
 from .vendor_access import vendor_visitor
@@ -157,6 +157,9 @@ class OutboxList:
         dialog.open()
 
     async def _retry(self, email_id: int, dialog: ui.dialog) -> None:
+        if refuse_if_signed_out(self.actor):
+            dialog.close()
+            return
         try:
             await run.io_bound(self._retry_now, email_id)
         except DomainError as error:

@@ -20,6 +20,7 @@ from ..domain.auth.links import (
 )
 from ..domain.auth.models import AccountLinkPurpose
 from ..domain.errors import DomainError
+from .client_address import request_address
 from .session import sign_out
 
 log = logging.getLogger(__name__)
@@ -33,11 +34,11 @@ MAX_EMAIL = 320
 def register(db: Database) -> None:
     @ui.page(FORGOT_PASSWORD_PATH, title='Forgot password')
     def forgot_password_page(request: Request) -> None:
-        forgot_password_form(db, client_address=request.client.host if request.client else None)
+        forgot_password_form(db, client_address=request_address(request))
 
     @ui.page(SET_PASSWORD_PATH, title='Choose a password')
     async def set_password_page(request: Request, token: str = '') -> None:
-        await set_password_form(db, token=token, client_address=request.client.host if request.client else None)
+        await set_password_form(db, token=token, client_address=request_address(request))
 
 
 def forgot_password_form(db: Database, *, client_address: str | None) -> None:
@@ -100,7 +101,7 @@ async def set_password_form(db: Database, *, token: str, client_address: str | N
                 log.exception('Setting a password from a link failed')
                 _show(error, 'The password could not be set just now and nothing was changed: please try again.')
             else:
-                sign_out()  # whoever this browser was signed in as, the next step is to log in as this person
+                await sign_out()  # whoever this browser was signed in as, the next step is to log in as this person
                 ui.navigate.to(f'/login?{PASSWORD_SET_QUERY}=1')
                 return
             finally:

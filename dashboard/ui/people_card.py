@@ -23,7 +23,7 @@ from ..domain.errors import DomainError
 from ..domain.formatting import format_timestamp
 from .licence_admin_dialogs import AdminForm, Work
 from .licence_details import titled_card
-from .session import still_signed_in
+from .session import refuse_if_signed_out
 from .table_events import MAX_ID
 
 log = logging.getLogger(__name__)
@@ -53,8 +53,7 @@ def people_card(db: Database, actor: Actor, organisation_id: int, people: Organi
         if not isinstance(user_id, int) or isinstance(user_id, bool) or not 0 < user_id <= MAX_ID \
                 or user_id not in invitable:
             return  # not a button this page offered: a forged event
-        if not still_signed_in(actor):
-            ui.navigate.to('/login')
+        if refuse_if_signed_out(actor):
             return
         await _act(lambda: _invite_one(db, actor, user_id, invitable[user_id]), reload)
 

@@ -12,7 +12,7 @@ from ..domain.auth.two_factor import TwoFactorStatus, disable_two_factor, new_re
 from ..domain.errors import DomainError
 from .client_address import client_address
 from .licence_details import titled_card
-from .session import SignedIn, signed_in, still_signed_in, to_login
+from .session import SignedIn, refuse_if_signed_out, signed_in, to_login
 from .sign_in_log import sign_in_log
 from .theme import frame
 from .two_factor_setup import code_input, enrolment, recovery_codes_panel
@@ -36,10 +36,7 @@ async def two_factor_card(db: Database, who: SignedIn) -> None:
     actor = who.actor
 
     def may_act() -> bool:
-        if still_signed_in(actor):
-            return True
-        ui.navigate.to('/login')
-        return False
+        return not refuse_if_signed_out(actor)
 
     def show(codes: list[str] | None = None, setting_up: bool = False):
         return card.refresh(codes=codes, setting_up=setting_up)  # all arguments: refresh reuses the last ones

@@ -5,15 +5,14 @@ import asyncio
 import logging
 from dataclasses import dataclass
 
-from nicegui import run, ui
+from nicegui import run
 
-from ..config import get_settings
 from ..db import Database
 from ..domain.accounts import MAX_EMAIL_LENGTH, check_password
 from ..domain.actor import Actor
-from ..domain.auth.client_address import client_address
 from ..domain.auth.password_pool import PasswordCheckPool, ServiceBusy
-from ..domain.auth.sign_in_attempts import record_failed_sign_in, record_signed_in, sign_in_refusal
+from ..domain.auth.sign_in_attempts import record_failed_sign_in, record_password_accepted, sign_in_refusal
+from .client_address import client_address
 
 logger = logging.getLogger('dashboard.sign_in')
 
@@ -40,10 +39,7 @@ async def attempt_sign_in(db: Database, pool: PasswordCheckPool, *, email: str, 
 
 def current_client_address() -> str:
     """The address of the browser behind this page (X-Forwarded-For only behind a trusted proxy)."""
-    request = ui.context.client.request
-    return client_address(peer=request.client.host if request.client else None,
-                          forwarded_for=request.headers.get('x-forwarded-for'),
-                          trusted_proxies=get_settings().trusted_proxies)
+    return client_address() or ''
 
 
 def _refusal(db: Database, email: str, address: str) -> str | None:
@@ -62,6 +58,6 @@ def _check(db: Database, email: str, password: str, address: str) -> Attempt:
             message = record_failed_sign_in(session=session, email=email, client_address=address, check=check)
             session.commit()
             return Attempt(actor=None, message=message)
-        record_signed_in(session=session, user=check.user, email=email, client_address=address)
+        record_password_accepted(session=session, user=check.user, email=email, client_address=address)
         session.commit()
         return Attempt(actor=Actor.of(check.user))

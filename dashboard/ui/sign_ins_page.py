@@ -12,7 +12,7 @@ from ..domain.auth.models import SignInEvent
 from ..domain.auth.sign_in_log import find_user_for_sign_in_log, recent_sign_in_trouble
 from ..domain.errors import DomainError
 from ..domain.models import User
-from .session import SignedIn, still_signed_in
+from .session import SignedIn, refuse_if_signed_out
 from .sign_in_log import sign_in_events_table, sign_in_log
 from .theme import frame
 from .two_factor_reset import reset_two_factor_button
@@ -60,8 +60,7 @@ class SignInSearch:
             self.result = ui.column().classes('w-full gap-2')
 
     async def find(self) -> None:
-        if not still_signed_in(self.actor):
-            ui.navigate.to('/login')
+        if refuse_if_signed_out(self.actor):
             return
         try:
             user = await run.io_bound(_find, self.db, self.actor, self.email.value or '')

@@ -6,7 +6,7 @@ from contextlib import contextmanager
 from nicegui import ui
 
 from ..config import get_settings
-from .session import SignedIn, sign_out, still_signed_in
+from .session import SignedIn, sign_out
 
 SESSION_CHECK_SECONDS = 2  # how soon a page notices that its browser has logged out in another tab
 
@@ -36,7 +36,18 @@ def frame(who: SignedIn, title: str, *, active: str = '', on_buy_now: Callable[[
         ui.label(title).classes('text-2xl font-semibold text-grey-9')
         yield
     # After the content: a timer waits for the connection, which would end the page function early.
-    ui.timer(SESSION_CHECK_SECONDS, lambda: None if still_signed_in(actor) else ui.navigate.to('/login'))
+    _watch_session(who)
+
+
+def _watch_session(who: SignedIn) -> None:
+    """Every 2 s, in memory (the change feed announces ended sessions); the database only now and then."""
+    idle_seconds = get_settings().session_idle_timeout.total_seconds()
+
+    async def check() -> None:
+        if who.session is None or not await who.session.check(idle_seconds):
+            timer.deactivate()
+            ui.navigate.to('/login')
+    timer = ui.timer(SESSION_CHECK_SECONDS, check)
 
 
 def _menu(who: SignedIn, active: str) -> None:
@@ -65,6 +76,6 @@ def _menu_item(label: str, icon: str, path: str, active: str) -> None:
         item.classes('active')
 
 
-def _log_out() -> None:
-    sign_out()
+async def _log_out() -> None:
+    await sign_out()
     ui.navigate.to('/login')

@@ -10,7 +10,7 @@ from ..domain.actor import Actor
 from ..domain.auth.two_factor import reset_two_factor
 from ..domain.errors import DomainError
 from .client_address import client_address
-from .session import still_signed_in
+from .session import refuse_if_signed_out
 
 
 def reset_two_factor_button(db: Database, actor: Actor, *, user_id: int, name: str,
@@ -20,8 +20,7 @@ def reset_two_factor_button(db: Database, actor: Actor, *, user_id: int, name: s
         return
 
     async def confirm() -> None:
-        if not still_signed_in(actor):
-            ui.navigate.to('/login')
+        if refuse_if_signed_out(actor):
             return
         button.disable()
         try:

@@ -117,13 +117,15 @@ def world(tmp_path_factory: pytest.TempPathFactory) -> Iterator[World]:
 
 
 @contextmanager
-def serve(folder: Path, db_url: str, *options: str) -> Iterator[str]:
-    """`python -m dashboard serve` on a free port, on that database, until the block ends; yields its base URL."""
+def serve(folder: Path, db_url: str, *options: str, env: dict[str, str] | None = None) -> Iterator[str]:
+    """`python -m dashboard serve` on a free port, on that database, until the block ends; yields its base URL.
+    `env` adds settings, e.g. `{'SESSION_IDLE_HOURS': '0.001'}`."""
     port = _free_port()
-    env = {key: value for key, value in os.environ.items() if key != 'PYTEST_CURRENT_TEST'}
+    settings, env = env or {}, {key: value for key, value in os.environ.items() if key != 'PYTEST_CURRENT_TEST'}
     # The scheduled jobs stay off: a reminder queued at a moment no test chose would make the outbox unpredictable.
     env.update(DATABASE_URL=db_url, DASHBOARD_SECRET='browser-test-secret', PYTHONPATH=str(REPO),
                NICEGUI_STORAGE_PATH=str(folder / 'storage'), PYTHONUNBUFFERED='1', JOBS_ENABLED='false')
+    env.update(settings)
     log_path = folder / 'server.log'
     with log_path.open('wb') as log:
         command = [sys.executable, '-m', 'dashboard', 'serve', '--host', '127.0.0.1', '--port', str(port), *options]

@@ -12,7 +12,7 @@ from dashboard.domain.auth.models import SignInEvent, SignInEventKind, SignInThr
 from dashboard.domain.auth.sign_in_attempts import (
     WRONG_CREDENTIALS,
     record_failed_sign_in,
-    record_signed_in,
+    record_password_accepted,
     sign_in_refusal,
 )
 from dashboard.domain.auth.throttle import ACCOUNT_POLICY, ADDRESS_POLICY, account_key, address_key
@@ -88,7 +88,7 @@ def test_a_success_clears_the_account_but_not_the_address(session: Session) -> N
         fail(session, 'anna@example.com', start, user_id=user.id)
     assert refused(session, 'anna@example.com', start) is not None
 
-    record_signed_in(session=session, user=user, email='Anna@Example.com', client_address=ADDRESS)
+    record_password_accepted(session=session, user=user, email='Anna@Example.com', client_address=ADDRESS)
     session.commit()
 
     assert refused(session, 'anna@example.com', start) is None

@@ -54,13 +54,12 @@ def record_failed_sign_in(*, session: Session, email: str, client_address: str |
     return too_many_attempts(max(wait for wait, _, _ in locked)) if locked else WRONG_CREDENTIALS
 
 
-def record_signed_in(*, session: Session, user: User, email: str, client_address: str | None) -> None:
-    """Clears the email's failures (never the address's: one good password must not reset a guesser's count) and
-    logs the sign-in, in the caller's transaction."""
+def record_password_accepted(*, session: Session, user: User, email: str, client_address: str | None) -> None:
+    """Clears the email's failures (never the address's: one good password must not reset a guesser's count), in
+    the caller's transaction. The sign-in log's "Signed in" is written when the session opens, after any second
+    factor, not here."""
     clear(session=session, key=account_key(email))
-    record_sign_in_event(session=session, kind=SignInEventKind.SIGNED_IN, user_id=user.id, email=email,
-                         client_address=client_address)
-    logger.info('Signed in: user %s from %s', user.id, client_address)
+    logger.info('Password accepted: user %s from %s', user.id, client_address)
 
 
 def too_many_attempts(wait: timedelta) -> str:
