@@ -427,9 +427,10 @@ def test_recipients_refused_in_part_are_recorded_on_the_sent_email(db, smtp_serv
 
 def test_a_subject_with_control_characters_is_sent_on_one_clean_line(db, smtp_server) -> None:
     """An email queued before names were checked, its subject holding CR, LF, NUL and U+2028, still goes out."""
+    nul = '\x00' if db.is_sqlite else ''  # PostgreSQL itself refuses NUL in text: no such row can exist there
     with db.session() as session:
         queue_email(session=session, to='ops@customer.example', body_text='Text', body_html=None,
-                    subject='Deletion: Evil\r\nBcc: x@evil.example\x00\u2028Ltd')
+                    subject=f'Deletion: Evil\r\nBcc: x@evil.example{nul}\u2028Ltd')
         session.commit()
 
     assert deliver_outbox(db, now=T0, settings=smtp_server.settings()) == 1
@@ -443,6 +444,8 @@ def test_a_subject_with_control_characters_is_sent_on_one_clean_line(db, smtp_se
                                      'ops\r@customer.example'])
 def test_an_email_that_cannot_be_built_fails_at_once_with_the_reason_and_the_others_still_go(
         db, smtp_server, address: str) -> None:
+    if '\x00' in address and not db.is_sqlite:
+        pytest.skip('PostgreSQL itself refuses NUL in text: no such row can exist there')
     queue(db, to=address)
     queue(db, to='here@customer.example')
 
@@ -461,6 +464,8 @@ def test_an_email_that_cannot_be_built_fails_at_once_with_the_reason_and_the_oth
 def test_an_organisation_imported_with_a_control_character_in_its_name_still_gets_every_deletion_email(
         db, smtp_server, char: str) -> None:
     """Rows stored before the import refused such names: the deletion emails (to support and to the contacts) go."""
+    if char == '\x00' and not db.is_sqlite:
+        pytest.skip('PostgreSQL itself refuses NUL in text: no such row can exist there')
     with db.session() as session:
         organisation = make_organisation(session, name=f'Evil{char}Ltd', serial_number='EVL-0001')
         admin = make_user(session, organisation, 'billing_admin', email='admin@evil.example')

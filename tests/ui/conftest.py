@@ -99,6 +99,13 @@ def _second_factor(email: str) -> tuple[str | None, int | None]:
         db.engine.dispose()
 
 
+async def log_out(user: User) -> None:
+    """Logs out and waits for the login page: logging out ends the session on a worker thread first, and a page
+    opened before its navigation arrives would be replaced by it."""
+    user.find(kind=ui.button, content='Log out').click()
+    await user.should_see('Log in to the Web Portal', retries=100)
+
+
 async def try_log_in(user: User, email: str, password: str) -> None:
     await user.open('/login')
     user.find(marker='email').type(email)

@@ -4,7 +4,7 @@ from nicegui import ui
 from nicegui.testing import User
 
 from dashboard.domain.auth.sign_in_attempts import WRONG_CREDENTIALS
-from tests.ui.conftest import log_in, try_log_in
+from tests.ui.conftest import log_in, log_out, try_log_in
 
 
 def table_rows(user: User, marker: str) -> list[dict]:
@@ -19,7 +19,7 @@ async def test_the_admin_team_sees_failures_and_finds_a_persons_log(user: User, 
     await try_log_in(user, 'nobody@acme.example', 'not the password either')
     await user.should_see(WRONG_CREDENTIALS, retries=100)
     await log_in(user, acme.emails['viewer'])
-    user.find('Log out').click()
+    await log_out(user)
     await log_in(user, vendor.admin)
 
     await user.open('/vendor/sign-ins')
@@ -32,7 +32,7 @@ async def test_the_admin_team_sees_failures_and_finds_a_persons_log(user: User, 
     user.find(marker='email').type('VIEWER@acme.example')
     user.find(marker='find').click()
     await user.should_see('Vera Viewer')
-    assert [row['event'] for row in table_rows(user, 'sign-in-log')] == ['Signed in', 'Sign-in failed']
+    assert [row['event'] for row in table_rows(user, 'sign-in-log')] == ['Signed out', 'Signed in', 'Sign-in failed']
     assert 'not the password' not in str(table_rows(user, 'sign-in-log'))
 
 
@@ -52,7 +52,7 @@ async def test_an_unknown_email_and_an_overlong_one_are_answered(user: User, ven
 async def test_the_menu_offers_sign_ins_to_the_admin_team_only(user: User, vendor) -> None:
     await log_in(user, vendor.admin)
     await user.should_see('Sign-ins')
-    user.find('Log out').click()
+    await log_out(user)
     await log_in(user, vendor.sales)
     await user.should_not_see('Sign-ins')
 
@@ -62,7 +62,7 @@ async def test_sales_and_customers_are_refused(user: User, acme, vendor) -> None
     await user.open('/vendor/sign-ins')
     await user.should_see('Only the Admin Team may read other people\'s sign-in logs.')
     await user.should_not_see('A person\'s sign-in log')
-    user.find('Log out').click()
+    await log_out(user)
     await log_in(user, acme.emails['global_admin'])
     await user.open('/vendor/sign-ins')
     await user.should_see('This page is for the vendor\'s staff')

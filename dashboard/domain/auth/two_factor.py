@@ -24,6 +24,9 @@ from .totp import is_secret, matching_step
 WRONG_CODE = 'That code is not correct. Check the code your authenticator app shows now, and try again.'
 WRONG_RECOVERY_CODE = 'That recovery code is not correct, or it has been used already.'
 ADMIN_TEAM_MUST = 'The Admin Team must use two-factor sign-in: it cannot be turned off.'
+# Codes are throttled per account like passwords: 3 free failures, then back-off, the 10th within 15 minutes locks
+# the second factor for 15 minutes (one guess in a million each, so a lock is reached long before a lucky one).
+CODE_POLICY = throttle.ThrottlePolicy(free_failures=3, lock_after=10)
 
 
 class SecondFactorRefused(InvalidInput):
@@ -185,7 +188,7 @@ def _check_app_code(session: Session, actor: Actor, user: User, code: str, clien
 
 
 def _refuse_if_throttled(session: Session, user_id: int, now: datetime) -> None:
-    refusal = throttle.refusal(session=session, key=throttle_key(user_id), now=now)
+    refusal = throttle.refusal(session=session, key=throttle_key(user_id), policy=CODE_POLICY, now=now)
     if refusal is None:
         return
     if refusal.locked:
@@ -199,7 +202,7 @@ def _fail(session: Session, actor: Actor, now: datetime, client_address: str | N
           message: str) -> None:
     """Counts and logs the wrong code (committed, whatever the caller does next), then refuses."""
     session.rollback()
-    locks = throttle.record_failure(session=session, key=throttle_key(actor.user_id), now=now)
+    locks = throttle.record_failure(session=session, key=throttle_key(actor.user_id), policy=CODE_POLICY, now=now)
     _event(session, actor, SignInEventKind.TWO_FACTOR_FAILED, client_address, during)
     if locks:
         _event(session, actor, SignInEventKind.LOCKED, client_address, 'two-factor codes')
