@@ -14,7 +14,6 @@ import argparse
 import asyncio
 import os
 import signal
-import socket
 import statistics
 import subprocess
 import sys
@@ -25,6 +24,7 @@ from pathlib import Path
 import httpx
 from playwright.async_api import Browser, async_playwright
 from playwright.async_api import Error as PlaywrightError
+from server_process import cpu_seconds, free_port, wait_until_up
 from sqlalchemy import func
 from sqlmodel import select
 from timing import percentile
@@ -50,10 +50,10 @@ def main() -> int:
         return 0
     with tempfile.TemporaryDirectory() as folder:
         db_url = f'sqlite:///{folder}/flood.db'
-        port = _free_port()
+        port = free_port()
         server, log = _start(Path(folder), db_url, port, args.orgs)
         try:
-            _wait_until_up(server, port, Path(folder) / 'server.log', args.startup_seconds)
+            wait_until_up(server, f'http://127.0.0.1:{port}', Path(folder) / 'server.log', args.startup_seconds)
             unloaded, loaded, presses, cpu = asyncio.run(_measure(f'http://127.0.0.1:{port}', server.pid, args))
         finally:
             server.terminate()
@@ -94,9 +94,9 @@ async def _measure(base_url: str, server_pid: int, args: argparse.Namespace
         browser = await _launch(playwright)
         cookies = await _sign_in(browser, base_url)
         await browser.close()
-    cpu = [_cpu_seconds(server_pid), time.monotonic()]
+    cpu = [cpu_seconds(server_pid), time.monotonic()]
     unloaded = _time_exports(base_url, cookies, args.repeat, args.pause)
-    cpu += [_cpu_seconds(server_pid), time.monotonic()]
+    cpu += [cpu_seconds(server_pid), time.monotonic()]
     # The flooding client runs at a lower priority: on one machine its browser would otherwise take the CPU the
     # server needs, which an attacker's own machine would not.
     flood = subprocess.Popen(['nice', '-n', str(args.client_nice), sys.executable, __file__, '--flood-client', base_url,
@@ -105,9 +105,9 @@ async def _measure(base_url: str, server_pid: int, args: argparse.Namespace
     assert flood.stdout is not None
     flood.stdout.readline()  # 'flooding': every page has pressed Log in at least once
     time.sleep(3)
-    cpu += [_cpu_seconds(server_pid), time.monotonic()]
+    cpu += [cpu_seconds(server_pid), time.monotonic()]
     loaded = _time_exports(base_url, cookies, args.repeat, args.pause)
-    cpu += [_cpu_seconds(server_pid), time.monotonic()]
+    cpu += [cpu_seconds(server_pid), time.monotonic()]
     flood.terminate()
     output, _ = flood.communicate(timeout=60)
     presses = int(output.strip().splitlines()[-1]) if output.strip() else 0
@@ -207,36 +207,9 @@ def _start(folder: Path, db_url: str, port: int, orgs: int) -> tuple[subprocess.
     return subprocess.Popen(command, cwd=folder, env=env, stdout=log, stderr=subprocess.STDOUT), log
 
 
-def _wait_until_up(server: subprocess.Popen, port: int, log_path: Path, seconds: float) -> None:
-    deadline = time.monotonic() + seconds
-    while time.monotonic() < deadline:
-        if server.poll() is not None:
-            raise SystemExit(f'The server exited with {server.returncode}:\n{log_path.read_text()}')
-        try:
-            if httpx.get(f'http://127.0.0.1:{port}/login', timeout=2).status_code == 200:
-                return
-        except httpx.HTTPError:
-            pass
-        time.sleep(0.5)
-    server.kill()
-    raise SystemExit(f'The server did not answer within {seconds:.0f} s:\n{log_path.read_text()}')
-
-
-def _cpu_seconds(pid: int) -> float:
-    """User and system CPU time the process has used so far."""
-    fields = Path(f'/proc/{pid}/stat').read_text().rsplit(')', 1)[1].split()
-    return (int(fields[11]) + int(fields[12])) / os.sysconf('SC_CLK_TCK')
-
-
 def _share(cpu: list[float]) -> float:
     """CPU seconds per wall second between two readings [cpu, wall, cpu, wall]."""
     return (cpu[2] - cpu[0]) / max(cpu[3] - cpu[1], 1e-9)
-
-
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(('127.0.0.1', 0))
-        return s.getsockname()[1]
 
 
 if __name__ == '__main__':

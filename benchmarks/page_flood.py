@@ -18,7 +18,6 @@ import asyncio
 import os
 import re
 import signal
-import socket
 import subprocess
 import sys
 import tempfile
@@ -27,6 +26,7 @@ import time
 from pathlib import Path
 
 import httpx
+from server_process import free_port, rss_mb, wait_until_up
 
 REPO = Path(__file__).resolve().parent.parent
 TARGET_MB = 50
@@ -81,16 +81,16 @@ def _environment(folder: str, database: Path) -> dict[str, str]:
 
 
 def _flood_server(args: argparse.Namespace, folder: str, env: dict[str, str]) -> int:
-    port = _free_port()
+    port = free_port()
     base_url = f'http://127.0.0.1:{port}'
     log_path = Path(folder) / 'server.log'
     with log_path.open('wb') as log:
         server = subprocess.Popen([sys.executable, '-m', 'dashboard', 'serve', '--host', '127.0.0.1', '--port',
                                    str(port)], cwd=folder, env=env, stdout=log, stderr=subprocess.STDOUT)
     try:
-        _wait_until_up(server, base_url, log_path)
+        wait_until_up(server, base_url, log_path, STARTUP_SECONDS)
         time.sleep(args.settle)  # the warm-up load's client goes the way every flooded one should
-        start = _rss_mb(server.pid)
+        start = rss_mb(server.pid)
         peak = _PeakRss(server.pid)
         server.send_signal(signal.SIGUSR1)
         started = time.perf_counter()
@@ -98,7 +98,7 @@ def _flood_server(args: argparse.Namespace, folder: str, env: dict[str, str]) ->
         seconds = time.perf_counter() - started
         server.send_signal(signal.SIGUSR1)
         time.sleep(args.settle)
-        end = _rss_mb(server.pid)
+        end = rss_mb(server.pid)
         peak.stop()
     finally:
         server.terminate()
@@ -148,7 +148,7 @@ class _PeakRss:
     """The highest RSS of a process, sampled every 0.2 s in a thread until stopped."""
 
     def __init__(self, pid: int) -> None:
-        self.value = _rss_mb(pid)
+        self.value = rss_mb(pid)
         self._pid = pid
         self._stopped = threading.Event()
         self._thread = threading.Thread(target=self._sample, daemon=True)
@@ -156,38 +156,11 @@ class _PeakRss:
 
     def _sample(self) -> None:
         while not self._stopped.wait(0.2):
-            self.value = max(self.value, _rss_mb(self._pid))
+            self.value = max(self.value, rss_mb(self._pid))
 
     def stop(self) -> None:
         self._stopped.set()
         self._thread.join()
-
-
-def _rss_mb(pid: int) -> float:
-    for line in Path(f'/proc/{pid}/status').read_text().splitlines():
-        if line.startswith('VmRSS:'):
-            return int(line.split()[1]) / 1024
-    raise RuntimeError(f'no VmRSS for process {pid}')
-
-
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(('127.0.0.1', 0))
-        return s.getsockname()[1]
-
-
-def _wait_until_up(server: subprocess.Popen, base_url: str, log_path: Path) -> None:
-    deadline = time.monotonic() + STARTUP_SECONDS
-    while time.monotonic() < deadline:
-        if server.poll() is not None:
-            raise RuntimeError(f'the server stopped:\n{log_path.read_text()}')
-        try:
-            if httpx.get(f'{base_url}/login', timeout=2).status_code == 200:
-                return
-        except httpx.HTTPError:
-            pass
-        time.sleep(0.3)
-    raise RuntimeError(f'the server did not answer within {STARTUP_SECONDS} s:\n{log_path.read_text()}')
 
 
 if __name__ == '__main__':

@@ -1,4 +1,5 @@
-"""The command line: `python -m dashboard serve | import | demo | set-password | jobs run-once`."""
+"""The command line: `python -m dashboard serve | import | demo | set-password | deactivate | reactivate |
+jobs run-once`."""
 
 import argparse
 import getpass
@@ -13,7 +14,7 @@ from sqlmodel import func, select
 from .config import get_settings
 from .db import Database
 from .domain import clock
-from .domain.accounts import set_password
+from .domain.accounts import set_password, set_user_active
 from .domain.errors import DomainError
 from .domain.models import Organisation, Role
 
@@ -53,6 +54,13 @@ def _parser() -> argparse.ArgumentParser:
     password = commands.add_parser('set-password', help="set a user's password, read from standard input")
     password.add_argument('email')
     password.set_defaults(run=_set_password)
+
+    deactivate = commands.add_parser('deactivate', help='stop a user signing in and end every session of theirs')
+    deactivate.add_argument('email')
+    deactivate.set_defaults(run=lambda args: _set_active(args, active=False))
+    reactivate = commands.add_parser('reactivate', help='let a deactivated user sign in again')
+    reactivate.add_argument('email')
+    reactivate.set_defaults(run=lambda args: _set_active(args, active=True))
 
     jobs = commands.add_parser('jobs', help='the scheduled jobs: mail delivery, reminders, deletions')
     job_commands = jobs.add_subparsers(required=True, metavar='ACTION')
@@ -175,6 +183,18 @@ def _run_jobs_once(args: argparse.Namespace) -> int:
         done = f'{results[job.name]} {job.counts}' if job.name in results else 'FAILED (see above)'
         print(f'{job.name}: {done}')
     return 0 if len(results) == len(all_jobs()) else 1
+
+
+def _set_active(args: argparse.Namespace, *, active: bool) -> int:
+    db = _database()
+    try:
+        with db.session() as session:
+            set_user_active(session=session, email=args.email, active=active)
+    except DomainError as error:
+        print(error, file=sys.stderr)
+        return 1
+    print(f'{args.email} {"may sign in again" if active else "is deactivated; their sessions have ended"}.')
+    return 0
 
 
 def _set_password(args: argparse.Namespace) -> int:

@@ -51,6 +51,23 @@ def set_password(*, session: Session, email: str, password: str, keep_token: str
     return user
 
 
+def set_user_active(*, session: Session, email: str, active: bool) -> User:
+    """Deactivates a user (they can no longer sign in, and every session of theirs ends at once, open pages
+    included) or lets them sign in again. Used from the command line by the vendor's operators."""
+    user = find_user_by_email(session=session, email=email)
+    if user is None:
+        raise NotFound(f'No user has the email {email!r}.')
+    assert user.id is not None
+    user.is_active = active
+    session.add(user)
+    if not active:
+        end_user_sessions(session=session, user_id=user.id, reason='deactivated')
+        record_sign_in_event(session=session, kind=SignInEventKind.SESSIONS_ENDED, user_id=user.id,
+                             detail='deactivated')
+    session.commit()
+    return user
+
+
 @dataclass(frozen=True)
 class PasswordCheck:
     """What one password check found. `reason` is for the sign-in log and the server log, never for the screen."""

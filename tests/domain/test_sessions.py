@@ -9,7 +9,7 @@ from sqlmodel import Session, select
 
 from dashboard.db import Database
 from dashboard.domain import clock
-from dashboard.domain.accounts import set_password
+from dashboard.domain.accounts import authenticate, set_password, set_user_active
 from dashboard.domain.auth.models import SignInEvent, SignInEventKind, UserSession
 from dashboard.domain.auth.sessions import (
     end_organisation_sessions,
@@ -20,6 +20,7 @@ from dashboard.domain.auth.sessions import (
     session_user_id,
 )
 from dashboard.domain.changes import SESSIONS_ENDED, Change
+from dashboard.domain.errors import NotFound
 from dashboard.domain.models import User
 from dashboard.importer import import_directory
 from tests.domain.test_import import GOOD, good_files, write_folder
@@ -78,6 +79,25 @@ def test_a_password_change_ends_every_session_and_is_logged(db: Database, sessio
     assert all(user_of(db, token) is None for token, _ in tokens)
     events = session.exec(select(SignInEvent).where(SignInEvent.user_id == user.id)).all()
     assert [event.kind for event in events] == [SignInEventKind.PASSWORD_CHANGED]
+
+
+def test_a_deactivation_ends_every_session_and_refuses_the_password(db: Database, session: Session,
+                                                                      ended: list[int]) -> None:
+    user = make_user(session, make_organisation(session), email='pat@acme.test')
+    set_password(session=session, email='pat@acme.test', password='a long password')
+    tokens = [sign_in(db, user.id) for _ in range(2)]
+    ended.clear()
+    with db.session() as work:
+        set_user_active(session=work, email='PAT@acme.test', active=False)
+    assert sorted(ended) == sorted(session_id for _, session_id in tokens)
+    assert all(user_of(db, token) is None for token, _ in tokens)
+    with db.session() as work:
+        assert authenticate(session=work, email='pat@acme.test', password='a long password') is None
+    with db.session() as work:
+        set_user_active(session=work, email='pat@acme.test', active=True)
+        assert authenticate(session=work, email='pat@acme.test', password='a long password') is not None
+    with pytest.raises(NotFound), db.session() as work:
+        set_user_active(session=work, email='nobody@acme.test', active=False)
 
 
 def test_a_password_change_may_keep_the_session_that_made_it(db: Database, session: Session) -> None:

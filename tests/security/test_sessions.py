@@ -135,6 +135,25 @@ def test_set_password_ends_an_open_page(world: World, fresh) -> None:
     assert not is_signed_in(page)
 
 
+def test_deactivating_a_person_ends_their_open_page_and_their_sign_in(world: World, fresh) -> None:
+    email = new_person(world)
+    page = fresh().new_page()
+    log_in(page, email)
+    expect(page).to_have_url(f'{world.base_url}/account/billing')
+
+    done = cli(world, 'deactivate', email)
+
+    assert done.returncode == 0, done.stderr
+    expect(page).to_have_url(f'{world.base_url}/login', timeout=ENDS_WITHIN_MS)
+    assert not is_signed_in(page)
+    page.get_by_label('Email').fill(email)
+    page.get_by_label('Password', exact=True).fill(PASSWORD)
+    page.get_by_role('button', name='Log in').click()
+    expect(page.get_by_role('alert')).to_have_text('The email or password is not correct.')
+    assert cli(world, 'reactivate', email).returncode == 0
+    log_in(page, email)
+
+
 def test_a_cancelled_account_ends_its_open_pages(world: World, fresh) -> None:
     email = new_person(world, 'global_admin')
     page = fresh().new_page()
