@@ -13,7 +13,7 @@ from playwright.sync_api import BrowserContext, ConsoleMessage, Page, expect
 from sqlmodel import Session
 
 from dashboard.domain.models import OutboxEmail
-from tests.browser.conftest import OpenAs, World
+from tests.browser.conftest import OpenAs, World, serve
 
 EXPECTED = {
     'x-frame-options': 'DENY',
@@ -83,10 +83,13 @@ def test_signed_in_pages_and_exports_have_the_headers(open_as: OpenAs, world: Wo
         assert_secured(response.headers)
 
 
-def test_hsts_only_over_https_from_a_trusted_proxy(world: World) -> None:
-    through_proxy = httpx.get(world.base_url + '/login', headers={'X-Forwarded-Proto': 'https'}, timeout=10)
-    assert re.fullmatch(r'max-age=\d{7,}; includeSubDomains', through_proxy.headers['strict-transport-security'])
-    assert 'strict-transport-security' not in httpx.get(world.base_url + '/login', timeout=10).headers
+def test_hsts_only_over_https_from_a_trusted_proxy(world: World, tmp_path_factory: pytest.TempPathFactory) -> None:
+    forged = httpx.get(world.base_url + '/login', headers={'X-Forwarded-Proto': 'https'}, timeout=10)
+    assert 'strict-transport-security' not in forged.headers  # nobody is a trusted proxy by default
+    with serve(tmp_path_factory.mktemp('proxied'), world.db_url, env={'TRUSTED_PROXIES': '127.0.0.1'}) as proxied:
+        through_proxy = httpx.get(proxied + '/login', headers={'X-Forwarded-Proto': 'https'}, timeout=10)
+        assert re.fullmatch(r'max-age=\d{7,}; includeSubDomains', through_proxy.headers['strict-transport-security'])
+        assert 'strict-transport-security' not in httpx.get(proxied + '/login', timeout=10).headers
 
 
 def test_another_site_cannot_frame_the_billing_page(open_as: OpenAs, world: World) -> None:

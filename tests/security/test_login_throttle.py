@@ -12,7 +12,7 @@ import pytest
 from playwright.sync_api import Browser, Page, expect
 from sqlmodel import col, delete
 
-from dashboard.domain.accounts import set_password
+from dashboard.domain.accounts import new_password_hash
 from dashboard.domain.auth.models import SignInEvent, SignInEventKind, SignInThrottle
 from dashboard.domain.auth.throttle import ACCOUNT_POLICY, account_key, address_key
 from tests.browser.conftest import CONTEXT_OPTIONS, World
@@ -41,8 +41,8 @@ def person(world: World) -> tuple[int, str]:
     db = world.database()
     try:
         with db.session() as session:
-            user = make_user(session, None, 'sales', full_name='Gus Guessed', email=email)
-            set_password(session=session, email=email, password=PASSWORD)
+            user = make_user(session, None, 'sales', full_name='Gus Guessed', email=email,
+                             password_hash=new_password_hash(PASSWORD))
             assert user.id is not None
             return user.id, email
     finally:

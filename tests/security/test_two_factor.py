@@ -70,6 +70,7 @@ def test_enrol_on_the_security_page_then_sign_in_with_a_code(world: World, page:
     expect(page.locator('.two-factor-status')).to_have_text('On')
     expect(page.get_by_text('10 recovery codes left.')).to_be_visible()
     page.get_by_role('button', name='Log out').click()
+    expect(page).to_have_url(f'{world.base_url}/login')  # logging out ends the session first, then navigates
 
     type_password(page, email)
     expect(page.get_by_label('Code from the app')).to_be_visible()
@@ -104,6 +105,7 @@ def test_a_wrong_code_is_refused_and_a_used_one_too(world: World, page: Page) ->
     page.get_by_role('button', name='Verify').click()
     expect(page.get_by_role('button', name='Log out')).to_be_visible()
     page.get_by_role('button', name='Log out').click()
+    expect(page).to_have_url(f'{world.base_url}/login')
     type_password(page, email)  # the same code again, as someone who watched it being typed would
     page.get_by_label('Code from the app').fill(code_at_step(SECRET, step))
     page.get_by_role('button', name='Verify').click()
@@ -121,6 +123,7 @@ def test_a_recovery_code_works_once(world: World, page: Page) -> None:
         if attempt == 0:
             expect(page.get_by_role('button', name='Log out')).to_be_visible()
             page.get_by_role('button', name='Log out').click()
+            expect(page).to_have_url(f'{world.base_url}/login')
     expect(page.get_by_role('alert')).to_contain_text('used already')
     expect(page.get_by_role('button', name='Log out')).to_have_count(0)
 
