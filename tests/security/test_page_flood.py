@@ -6,6 +6,7 @@ import re
 import time
 from collections.abc import Coroutine
 from concurrent.futures import ThreadPoolExecutor
+from dataclasses import dataclass
 from typing import Any, TypeVar
 from urllib.parse import urlencode, urlparse
 from uuid import uuid4
@@ -23,21 +24,28 @@ SOCKET_PATH = '**/_nicegui_ws/socket.io/**'
 LATE_SECONDS = 5  # a slow phone
 
 
-def load_without_connecting(world: World) -> str:
+@dataclass(frozen=True)
+class PageLoad:
+    client_id: str
+    cookie: str  # the browser's session cookie: only the browser a page was served to may connect to it
+
+
+def load_without_connecting(world: World) -> PageLoad:
     response = httpx.get(f'{world.base_url}/login', timeout=10)
     assert response.status_code == 200
     match = CLIENT_ID.search(response.text)
     assert match is not None
-    return match.group(1)
+    return PageLoad(client_id=match.group(1), cookie='; '.join(f'{name}={value}'
+                                                              for name, value in response.cookies.items()))
 
 
-async def handshake(world: World, client_id: str) -> bool:
+async def handshake(world: World, load: PageLoad) -> bool:
     """Whether the server still holds the page load's client: NiceGUI refuses a socket whose client is gone."""
     sio = socketio.AsyncClient(reconnection=False)
     try:
-        query = urlencode({'client_id': client_id, 'tab_id': uuid4(), 'document_id': uuid4(), 'next_message_id': 0,
+        query = urlencode({'client_id': load.client_id, 'tab_id': uuid4(), 'document_id': uuid4(), 'next_message_id': 0,
                            'implicit_handshake': 'true'})
-        await sio.connect(f'{world.base_url}/?{query}', headers={'Origin': world.base_url},
+        await sio.connect(f'{world.base_url}/?{query}', headers={'Origin': world.base_url, 'Cookie': load.cookie},
                           socketio_path='/_nicegui_ws/socket.io', transports=['websocket'], wait_timeout=10)
     except socketio.exceptions.ConnectionError:
         return False
