@@ -44,7 +44,7 @@ async def two_factor_card(db: Database, who: SignedIn) -> None:
     @ui.refreshable
     async def card(codes: list[str] | None = None, setting_up: bool = False) -> None:
         status = await run.io_bound(_status, db, actor)
-        with ui.card().classes('card p-6 w-full max-w-3xl gap-3').mark('two-factor'):
+        with ui.card().classes('card p-6 w-full max-w-4xl gap-3').mark('two-factor'):
             with ui.row().classes('items-center gap-3'):
                 ui.icon('verified_user' if status.enabled else 'gpp_maybe', size='2rem',
                         color='positive' if status.enabled else 'grey-7')
@@ -132,7 +132,7 @@ def _ask_code(title: str, text: str, action: str, act, may_act: Callable[[], boo
 
 async def sign_in_log_card(db: Database, who: SignedIn) -> None:
     """The person's own sign-in log: what happened to their account, when and from where."""
-    with titled_card('Sign-in log', 'history').classes('w-full'):
+    with titled_card('Sign-in log', 'history').classes('w-full max-w-4xl'):
         ui.label('Sign-ins, failed attempts, locks and changes to how you sign in, newest first.') \
             .classes('text-sm text-grey-8')
         await sign_in_log(db, who.actor, who.actor.user_id)
