@@ -6,10 +6,11 @@ import getpass
 import logging
 import os
 import sys
+from collections.abc import Callable
 from datetime import UTC, date, datetime
 from pathlib import Path
 
-from sqlmodel import func, select
+from sqlmodel import Session, func, select
 
 from .config import get_settings
 from .db import Database
@@ -186,25 +187,24 @@ def _run_jobs_once(args: argparse.Namespace) -> int:
 
 
 def _set_active(args: argparse.Namespace, *, active: bool) -> int:
-    db = _database()
-    try:
-        with db.session() as session:
-            set_user_active(session=session, email=args.email, active=active)
-    except DomainError as error:
-        print(error, file=sys.stderr)
-        return 1
-    print(f'{args.email} {"may sign in again" if active else "is deactivated; their sessions have ended"}.')
-    return 0
+    done = 'may sign in again' if active else 'is deactivated; their sessions have ended'
+    return _change_user(lambda session: set_user_active(session=session, email=args.email, active=active),
+                        f'{args.email} {done}.')
 
 
 def _set_password(args: argparse.Namespace) -> int:
     password = getpass.getpass('New password: ') if sys.stdin.isatty() else sys.stdin.readline().rstrip('\r\n')
-    db = _database()
+    return _change_user(lambda session: set_password(session=session, email=args.email, password=password),
+                        f'Password set for {args.email}.')
+
+
+def _change_user(change: Callable[[Session], object], done: str) -> int:
+    """Runs one change to a user; a refusal is printed as it is and exits with 1."""
     try:
-        with db.session() as session:
-            set_password(session=session, email=args.email, password=password)
+        with _database().session() as session:
+            change(session)
     except DomainError as error:
         print(error, file=sys.stderr)
         return 1
-    print(f'Password set for {args.email}.')
+    print(done)
     return 0
