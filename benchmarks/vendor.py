@@ -24,11 +24,11 @@ from dashboard.db import Database
 from dashboard.demo_data import generate_demo
 from dashboard.domain.actor import Actor
 from dashboard.domain.models import LicenceHistory, LicencePool, Organisation, User
-from dashboard.domain.organisations import OrganisationsFilter, list_organisations
-from dashboard.domain.overview import usage_overview
-from dashboard.domain.renewals import export_renewals_csv, list_renewals
-from dashboard.domain.renewals_filter import HORIZONS, RenewalsFilter
-from dashboard.domain.renewals_periods import renewals_by_period
+from dashboard.domain.organisations.listing import OrganisationsFilter, list_organisations
+from dashboard.domain.renewals.filter import HORIZONS, RenewalsFilter
+from dashboard.domain.renewals.periods import renewals_by_period
+from dashboard.domain.renewals.pipeline import export_renewals_csv, list_renewals
+from dashboard.domain.usage.overview import usage_overview
 
 SALES = 'sales@247connect.example'
 PAGE_TARGET_MS, OVERVIEW_TARGET_MS, EXPORT_TARGET_MS = 100, 300, 2000

@@ -2,26 +2,16 @@
 
 from nicegui import app, ui
 
-from .config import PROJECT_ROOT, get_settings
-from .db import Database
-from .security_headers import SecurityHeaders
-from .ui import (
-    billing_page,
-    client_lifetime,
-    history_export,
-    login_page,
-    organisations_page,
-    outbox_page,
-    overview_page,
-    password_link_pages,
-    renewals_page,
-    security_page,
-    sign_in_route,
-    sign_ins_page,
-    socket_guard,
-)
-from .ui.failures import tell_the_person_on_failure
-from .ui.session_watch import ended_sessions
+from dashboard.config import PROJECT_ROOT, get_settings
+from dashboard.db import Database
+from dashboard.security_headers import SecurityHeaders
+from dashboard.ui import client_lifetime, socket_guard
+from dashboard.ui.auth import login_page, password_link_pages, security_page, sign_in_route
+from dashboard.ui.backoffice import organisations_page, outbox_page, overview_page, renewals_page, sign_ins_page
+from dashboard.ui.billing import history_export
+from dashboard.ui.billing import page as billing_page
+from dashboard.ui.failures import tell_the_person_on_failure
+from dashboard.ui.session_watch import ended_sessions
 
 
 def build(db: Database) -> None:
@@ -49,7 +39,7 @@ def run(*, db: Database, host: str, port: int) -> None:
     settings = get_settings()
     build(db)
     if settings.jobs_enabled:
-        from .jobs import start_in_background
+        from dashboard.jobs import start_in_background
 
         start_in_background(db, settings.jobs_interval_seconds)
     # Uvicorn believes X-Forwarded-For and -Proto only from our trusted proxies (by default it believes 127.0.0.1).

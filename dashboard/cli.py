@@ -12,12 +12,12 @@ from pathlib import Path
 
 from sqlmodel import Session, func, select
 
-from .config import get_settings
-from .db import Database
-from .domain import clock
-from .domain.accounts import set_password, set_user_active
-from .domain.errors import DomainError
-from .domain.models import Organisation, Role
+from dashboard.config import get_settings
+from dashboard.db import Database
+from dashboard.domain import clock
+from dashboard.domain.auth.accounts import set_password, set_user_active
+from dashboard.domain.errors import DomainError
+from dashboard.domain.models import Organisation, Role
 
 DEFAULT_DEMO_ORGS = 60
 DEFAULT_DEMO_SEED = 247
@@ -99,14 +99,14 @@ def _serve(args: argparse.Namespace) -> int:
         _fill_with_demo(db, args.orgs, args.seed, if_empty=True)
     # Browser sessions are kept beside the database, not in whatever folder the app was started from.
     os.environ.setdefault('NICEGUI_STORAGE_PATH', str(get_settings().data_dir / '.nicegui'))
-    from .app import run  # NiceGUI is imported only for the web app
+    from dashboard.app import run  # NiceGUI is imported only for the web app
 
     run(db=db, host=args.host, port=args.port)
     return 0
 
 
 def _import(args: argparse.Namespace) -> int:
-    from .importer import ImportFailed, import_directory
+    from dashboard.importer import ImportFailed, import_directory
 
     if not args.directory.is_dir():
         print(f'{args.directory}: no such folder', file=sys.stderr)
@@ -130,7 +130,7 @@ def _demo(args: argparse.Namespace) -> int:
 
 
 def _fill_with_demo(db: Database, organisations: int, seed: int, *, if_empty: bool) -> int:
-    from .demo_data import demo_logins, generate_demo
+    from dashboard.demo_data import demo_logins, generate_demo
 
     with db.session() as session:
         existing = session.exec(select(func.count()).select_from(Organisation)).one()
@@ -149,7 +149,7 @@ def _fill_with_demo(db: Database, organisations: int, seed: int, *, if_empty: bo
 
 
 def _print_logins(logins: list[tuple[str, str, str]]) -> None:
-    from .demo_data.logins import TWO_FACTOR_NOTE
+    from dashboard.demo_data.logins import TWO_FACTOR_NOTE
 
     if not logins:
         return
@@ -171,7 +171,7 @@ def _moment(value: str) -> datetime:
 
 
 def _run_jobs_once(args: argparse.Namespace) -> int:
-    from .jobs import all_jobs, run_due_jobs
+    from dashboard.jobs import all_jobs, run_due_jobs
 
     logging.basicConfig(level=logging.WARNING, format='%(levelname)s %(name)s: %(message)s')
     if args.simulate and args.at is not None:

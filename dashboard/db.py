@@ -10,9 +10,9 @@ from sqlalchemy import Engine, event
 from sqlalchemy.engine import make_url
 from sqlmodel import Session, create_engine
 
-from .domain.auth import models as _auth_tables  # noqa: F401  (registers the sign-in tables)
-from .domain.changes import FEED_KEY
-from .live import ChangeFeed, LocalChangeFeed
+from dashboard.domain.auth import models as _auth_tables  # noqa: F401  (registers the sign-in tables)
+from dashboard.domain.changes import FEED_KEY
+from dashboard.live import ChangeFeed, LocalChangeFeed
 
 MIGRATIONS_DIR = Path(__file__).resolve().parent / 'migrations'
 

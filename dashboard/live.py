@@ -10,7 +10,7 @@ import threading
 from collections.abc import Callable, Sequence
 from typing import Protocol
 
-from .domain.changes import Change
+from dashboard.domain.changes import Change
 
 Listener = Callable[[Change], None]
 log = logging.getLogger(__name__)

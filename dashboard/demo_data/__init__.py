@@ -5,7 +5,7 @@ agrees with each licence pool, and what waits on the vendor: deletion requests a
 same seed on the same day gives the same data.
 """
 
-from .generator import DemoSummary, generate_demo
-from .logins import DEMO_LOGINS, DEMO_PASSWORD, demo_logins
+from dashboard.demo_data.generator import DemoSummary, generate_demo
+from dashboard.demo_data.logins import DEMO_LOGINS, DEMO_PASSWORD, demo_logins
 
 __all__ = ['DEMO_LOGINS', 'DEMO_PASSWORD', 'DemoSummary', 'demo_logins', 'generate_demo']

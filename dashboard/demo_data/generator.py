@@ -9,9 +9,14 @@ from datetime import UTC, date, datetime
 
 from sqlalchemy import Connection, Table, bindparam, insert, update
 
-from ..db import Database
-from ..domain import clock
-from ..domain.models import (
+from dashboard.db import Database
+from dashboard.demo_data.licences import simulate_licences
+from dashboard.demo_data.logins import demo_password_hash
+from dashboard.demo_data.organisations import SHOWCASE_HISTORY_ROWS, OrganisationPlan, OrganisationPlanner
+from dashboard.demo_data.people import UserPlan, vendor_staff
+from dashboard.demo_data.requests import RequestRows, plan_requests
+from dashboard.domain import clock
+from dashboard.domain.models import (
     AuditEntry,
     DeletionRequest,
     LicenceHistory,
@@ -21,11 +26,6 @@ from ..domain.models import (
     Role,
     User,
 )
-from .licences import simulate_licences
-from .logins import demo_password_hash
-from .organisations import SHOWCASE_HISTORY_ROWS, OrganisationPlan, OrganisationPlanner
-from .people import UserPlan, vendor_staff
-from .requests import RequestRows, plan_requests
 
 BATCH_ROWS = 5000
 ORGANISATIONS: Table = Organisation.__table__  # type: ignore[attr-defined]

@@ -9,10 +9,10 @@ import random
 from collections.abc import Callable, Sequence
 from datetime import UTC, date, datetime, time, timedelta
 
-from ..domain.history import history_values
-from ..domain.models import HistoryAction, LicenceKind, Role
-from .notes import DECREASE_NOTES, INCREASE_NOTES, OTHER_EVENTS, RENEWAL_NOTES
-from .organisations import HISTORY_DAYS, TERM_DAYS, OrganisationPlan, Story
+from dashboard.demo_data.notes import DECREASE_NOTES, INCREASE_NOTES, OTHER_EVENTS, RENEWAL_NOTES
+from dashboard.demo_data.organisations import HISTORY_DAYS, TERM_DAYS, OrganisationPlan, Story
+from dashboard.domain.history.query import history_values
+from dashboard.domain.models import HistoryAction, LicenceKind, Role
 
 HOUR = 3600
 DAY = 24 * HOUR

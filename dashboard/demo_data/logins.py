@@ -6,8 +6,8 @@ from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
 from sqlmodel import col, select
 
-from ..db import Database
-from ..domain.models import Role, User
+from dashboard.db import Database
+from dashboard.domain.models import Role, User
 
 DEMO_PASSWORD = 'billing-demo-247'
 VENDOR_DOMAIN = '247connect.example'

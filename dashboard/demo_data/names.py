@@ -8,7 +8,7 @@ import re
 import unicodedata
 from dataclasses import dataclass
 
-from ..domain.models import Region
+from dashboard.domain.models import Region
 
 
 @dataclass(frozen=True)

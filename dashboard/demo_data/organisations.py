@@ -10,10 +10,10 @@ import random
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta
 
-from ..domain.models import LicenceKind, Plan, Region
-from .logins import SHOWCASE_LOGINS, TRIAL_LOGIN, VENDOR_DOMAIN
-from .names import BRITAIN, GERMANY, ascii_slug, company_name, locale_for
-from .people import UserPlan, demo_user, main_contact_of, organisation_users, user_count
+from dashboard.demo_data.logins import SHOWCASE_LOGINS, TRIAL_LOGIN, VENDOR_DOMAIN
+from dashboard.demo_data.names import BRITAIN, GERMANY, ascii_slug, company_name, locale_for
+from dashboard.demo_data.people import UserPlan, demo_user, main_contact_of, organisation_users, user_count
+from dashboard.domain.models import LicenceKind, Plan, Region
 
 HISTORY_DAYS = 730  # two years of licence history, up to yesterday
 TERM_DAYS = 365

@@ -5,9 +5,9 @@ import math
 import random
 from dataclasses import dataclass
 
-from ..domain.models import Role
-from .logins import VENDOR_DOMAIN, VENDOR_LOGINS, DemoLogin
-from .names import Locale, email_local_part, person_name, phone_number
+from dashboard.demo_data.logins import VENDOR_DOMAIN, VENDOR_LOGINS, DemoLogin
+from dashboard.demo_data.names import Locale, email_local_part, person_name, phone_number
+from dashboard.domain.models import Role
 
 MORE_VENDOR_STAFF = (
     ('Hannah Whitfield', Role.VENDOR_ADMIN),

@@ -2,7 +2,7 @@
 
 `None` is a request sent without a message, which the form allows."""
 
-from ..domain.models import LicenceKind
+from dashboard.domain.models import LicenceKind
 
 MORE_LICENCES = {
     LicenceKind.MANAGED_AGENT: (

@@ -11,11 +11,11 @@ import random
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, time, timedelta
 
-from ..domain.actor import BILLING_ROLES
-from ..domain.deletion import effective_date_for
-from ..domain.models import OPEN_DELETION_STATUSES, DeletionStatus, LicenceKind, Plan, Role
-from .organisations import TERM_DAYS, OrganisationPlan
-from .request_messages import FIRST_LICENCES, MORE_LICENCES, PURCHASE
+from dashboard.demo_data.organisations import TERM_DAYS, OrganisationPlan
+from dashboard.demo_data.request_messages import FIRST_LICENCES, MORE_LICENCES, PURCHASE
+from dashboard.domain.actor import BILLING_ROLES
+from dashboard.domain.deletion.requests import effective_date_for
+from dashboard.domain.models import OPEN_DELETION_STATUSES, DeletionStatus, LicenceKind, Plan, Role
 
 OPEN_DELETION_SHARE = 0.012  # of the organisations within their subscription period
 EXPIRED_OPEN_DELETION_SHARE = 0.03  # of those whose period has ended: they are leaving anyway

@@ -2,8 +2,8 @@
 
 from dataclasses import dataclass
 
-from .errors import PermissionDenied
-from .models import Role, User
+from dashboard.domain.errors import PermissionDenied
+from dashboard.domain.models import Role, User
 
 BILLING_ROLES = frozenset({Role.GLOBAL_ADMIN, Role.BILLING_ADMIN})
 BILLING_VIEW_ROLES = BILLING_ROLES | {Role.VIEWER}

@@ -2,9 +2,9 @@
 
 from sqlmodel import Session
 
-from .actor import Actor
-from .changes import announce
-from .models import AuditEntry
+from dashboard.domain.actor import Actor
+from dashboard.domain.changes import announce
+from dashboard.domain.models import AuditEntry
 
 
 def record_audit(*, session: Session, actor: Actor, organisation_id: int | None, action: str, details: str) -> None:

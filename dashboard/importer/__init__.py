@@ -7,11 +7,10 @@ everything is written in one database transaction. Importing the same folder aga
 from pathlib import Path
 
 from dashboard.db import Database
-
-from .problems import ImportFailed
-from .report import Counts, ImportReport
-from .validation import check_folder
-from .writer import write_folder
+from dashboard.importer.problems import ImportFailed
+from dashboard.importer.report import Counts, ImportReport
+from dashboard.importer.validation import check_folder
+from dashboard.importer.writer import write_folder
 
 __all__ = ['Counts', 'ImportFailed', 'ImportReport', 'import_directory']
 

@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import BinaryIO
 
-from .problems import Problems
+from dashboard.importer.problems import Problems
 
 OTHER_SEPARATORS = {';': 'semicolons', '\t': 'tabs'}
 

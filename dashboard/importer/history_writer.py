@@ -7,14 +7,13 @@ from typing import Any
 from sqlalchemy import Connection, Insert, Table
 from sqlalchemy.dialects import postgresql, sqlite
 
-from dashboard.domain.history import history_values
+from dashboard.domain.history.query import history_values
 from dashboard.domain.models import LicenceHistory
-
-from .csv_files import read_records
-from .organisation_ids import OrganisationIds
-from .problems import Problems
-from .progress import ProgressBar
-from .rows import HISTORY, HistoryRow, parse_history
+from dashboard.importer.csv_files import read_records
+from dashboard.importer.organisation_ids import OrganisationIds
+from dashboard.importer.problems import Problems
+from dashboard.importer.progress import ProgressBar
+from dashboard.importer.rows import HISTORY, HistoryRow, parse_history
 
 BATCH_SIZE = 5000
 _history: Table = LicenceHistory.__table__

@@ -5,8 +5,7 @@ from collections.abc import Iterable
 from sqlalchemy import Connection, select
 
 from dashboard.domain.models import Organisation
-
-from .problems import ImportFailed
+from dashboard.importer.problems import ImportFailed
 
 LOOKUP_CHUNK = 500
 _organisation = Organisation.__table__

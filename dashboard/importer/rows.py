@@ -7,9 +7,8 @@ from functools import partial
 from typing import Any
 
 from dashboard.domain.models import HistoryAction, LicenceKind, Plan, Region, Role
-
-from . import fields
-from .csv_files import FileLayout
+from dashboard.importer import fields
+from dashboard.importer.csv_files import FileLayout
 
 ORGANISATIONS = FileLayout(
     'organisations.csv',

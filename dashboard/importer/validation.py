@@ -8,12 +8,11 @@ from sqlmodel import Session, col, select
 
 from dashboard.db import Database
 from dashboard.domain.models import Organisation, Role, User
-
-from . import fields
-from .csv_files import FileLayout, read_records
-from .problems import Problems
-from .progress import ProgressBar
-from .rows import (
+from dashboard.importer import fields
+from dashboard.importer.csv_files import FileLayout, read_records
+from dashboard.importer.problems import Problems
+from dashboard.importer.progress import ProgressBar
+from dashboard.importer.rows import (
     HISTORY,
     LICENCES,
     ORGANISATIONS,

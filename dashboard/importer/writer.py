@@ -15,12 +15,11 @@ from dashboard.domain.auth.models import UserSession
 from dashboard.domain.auth.sessions import close_sessions
 from dashboard.domain.changes import SESSIONS_ENDED, Change
 from dashboard.domain.models import LicencePool, Organisation, User
-
-from .history_writer import write_history
-from .organisation_ids import LOOKUP_CHUNK, OrganisationIds
-from .problems import ImportFailed
-from .report import Counts, ImportReport
-from .validation import CheckedFolder
+from dashboard.importer.history_writer import write_history
+from dashboard.importer.organisation_ids import LOOKUP_CHUNK, OrganisationIds
+from dashboard.importer.problems import ImportFailed
+from dashboard.importer.report import Counts, ImportReport
+from dashboard.importer.validation import CheckedFolder
 
 _organisation: Table = Organisation.__table__
 _user: Table = User.__table__

@@ -4,8 +4,8 @@ X-Forwarded-For is believed only from a trusted proxy (`TRUSTED_PROXIES`)."""
 from nicegui import ui
 from starlette.requests import HTTPConnection
 
-from ..config import get_settings
-from ..domain.auth.client_address import client_address as address_behind_proxies
+from dashboard.config import get_settings
+from dashboard.domain.auth.client_address import client_address as address_behind_proxies
 
 
 def request_address(request: HTTPConnection) -> str | None:

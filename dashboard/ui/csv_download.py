@@ -13,8 +13,8 @@ from fastapi.responses import StreamingResponse
 from nicegui import run
 from sqlmodel import Session
 
-from ..db import Database
-from ..domain.errors import DomainError
+from dashboard.db import Database
+from dashboard.domain.errors import DomainError
 
 EXPORT_HEADERS = {'Cache-Control': 'no-store', 'X-Content-Type-Options': 'nosniff'}
 BYTE_ORDER_MARK = '\ufeff'  # so that spreadsheet programs read the file as UTF-8

@@ -5,7 +5,7 @@ import logging
 
 from nicegui import app, ui
 
-from .live import page_client
+from dashboard.ui.live import page_client
 
 FAILED_MESSAGE = 'Something went wrong and the action was not completed. Please try again, or reload the page.'
 log = logging.getLogger(__name__)

@@ -10,8 +10,8 @@ from nicegui import Client, ui
 from nicegui.slot import Slot
 from nicegui.storage import request_contextvar
 
-from ..db import Database
-from ..domain.changes import SESSIONS_ENDED, Change
+from dashboard.db import Database
+from dashboard.domain.changes import SESSIONS_ENDED, Change
 
 SETTLE_SECONDS = 0.3  # changes arriving within this time make one refresh, not one each
 P = ParamSpec('P')

@@ -10,16 +10,16 @@ from urllib.parse import quote
 from fastapi.responses import RedirectResponse
 from nicegui import Client, app, run, ui
 
-from ..config import get_settings
-from ..db import Database
-from ..domain.accounts import active_user
-from ..domain.actor import Actor
-from ..domain.auth.events import record_sign_in_event
-from ..domain.auth.models import SignInEventKind
-from ..domain.auth.sessions import end_session, live_session
-from ..domain.models import Organisation, Plan
-from .session_watch import PageSession, ended_sessions
-from .sign_in_tickets import COMPLETE_PATH, issue_ticket
+from dashboard.config import get_settings
+from dashboard.db import Database
+from dashboard.domain.actor import Actor
+from dashboard.domain.auth.accounts import active_user
+from dashboard.domain.auth.events import record_sign_in_event
+from dashboard.domain.auth.models import SignInEventKind
+from dashboard.domain.auth.sessions import end_session, live_session
+from dashboard.domain.models import Organisation, Plan
+from dashboard.ui.auth.sign_in_tickets import COMPLETE_PATH, issue_ticket
+from dashboard.ui.session_watch import PageSession, ended_sessions
 
 SESSION_KEY = 'session_token'
 PAGE_KEY = 'page_session'  # in the page's client storage

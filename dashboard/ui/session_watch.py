@@ -17,11 +17,11 @@ from nicegui import background_tasks, run
 from sqlalchemy.exc import SQLAlchemyError
 from sqlmodel import col, select
 
-from ..config import get_settings
-from ..db import Database
-from ..domain.auth.models import UserSession
-from ..domain.auth.sessions import live_session
-from ..domain.changes import SESSIONS_ENDED, Change
+from dashboard.config import get_settings
+from dashboard.db import Database
+from dashboard.domain.auth.models import UserSession
+from dashboard.domain.auth.sessions import live_session
+from dashboard.domain.changes import SESSIONS_ENDED, Change
 
 # A page opened after a session ended was refused by the database; remembering ends this long covers the pages
 # that were being built while the end was announced.

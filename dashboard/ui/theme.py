@@ -5,8 +5,8 @@ from contextlib import contextmanager
 
 from nicegui import ui
 
-from ..config import get_settings
-from .session import SignedIn, sign_out
+from dashboard.config import get_settings
+from dashboard.ui.session import SignedIn, sign_out
 
 SESSION_CHECK_SECONDS = 2  # how soon a page notices that its browser has logged out in another tab
 

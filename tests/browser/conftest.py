@@ -40,7 +40,7 @@ from sqlmodel import SQLModel, col, select
 from dashboard.db import Database
 from dashboard.domain import clock
 from dashboard.domain.models import DeletionRequest, DeletionStatus
-from dashboard.ui.second_factor import APP_CODE_LABEL
+from dashboard.ui.auth.second_factor import APP_CODE_LABEL
 from tests.browser.seed import PASSWORD, HistoryEntry, Person, seed
 from tests.two_factor_codes import TEST_TOTP_SECRET, fresh_code
 

@@ -15,7 +15,7 @@ from sqlmodel import select
 from sqlmodel.sql.expression import SelectOfScalar
 
 from dashboard.domain import clock
-from dashboard.domain.accounts import set_password
+from dashboard.domain.auth.accounts import set_password
 from dashboard.domain.formatting import format_date
 from dashboard.domain.models import DeletionRequest, LicencePool, LicenceRequest, Organisation, User
 from tests.browser.conftest import CONTEXT_OPTIONS, OpenAs, World, log_in

@@ -6,7 +6,7 @@ import pytest
 from argon2 import PasswordHasher
 from sqlmodel import Session
 
-from dashboard.domain.accounts import active_user, authenticate, set_password
+from dashboard.domain.auth.accounts import active_user, authenticate, set_password
 from dashboard.domain.errors import InvalidInput, NotFound
 from dashboard.domain.models import User
 from tests.factories import make_organisation, make_user

@@ -5,7 +5,7 @@ from datetime import date, timedelta
 import pytest
 from sqlmodel import Session
 
-from dashboard.domain.billing import billing_view
+from dashboard.domain.billing.licence_details import billing_view
 from dashboard.domain.models import LicenceKind, Organisation
 from tests.factories import actor, make_deletion_request, make_organisation, make_pool, make_user
 

@@ -4,9 +4,9 @@ import threading
 
 import pytest
 
-from dashboard.domain.billing import change_main_contact
+from dashboard.domain.billing.licence_details import change_main_contact
 from dashboard.domain.changes import Change, announce
-from dashboard.domain.deletion import request_deletion
+from dashboard.domain.deletion.requests import request_deletion
 from dashboard.domain.errors import PermissionDenied
 from dashboard.live import LocalChangeFeed
 from tests.factories import actor, make_organisation, make_user

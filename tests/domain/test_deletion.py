@@ -9,7 +9,7 @@ from sqlmodel import Session, select
 
 from dashboard.config import Settings, get_settings
 from dashboard.db import Database
-from dashboard.domain.deletion import request_deletion, withdraw_deletion
+from dashboard.domain.deletion.requests import request_deletion, withdraw_deletion
 from dashboard.domain.errors import InvalidInput, NotFound
 from dashboard.domain.models import AuditEntry, DeletionRequest, Organisation, OutboxEmail, User
 from tests.factories import actor, make_deletion_request, make_organisation, make_user

@@ -11,13 +11,14 @@ from sqlmodel import Session, SQLModel, col, select, text
 
 from dashboard.config import get_settings
 from dashboard.db import Database
-from dashboard.domain import deletion_lifecycle
-from dashboard.domain.accounts import active_user, authenticate, set_password
-from dashboard.domain.deletion import bring_deletion_forward, request_deletion, withdraw_deletion
-from dashboard.domain.deletion_lifecycle import advance_deletions
-from dashboard.domain.deletion_progress import deletion_progress
+from dashboard.domain.auth.accounts import active_user, authenticate, set_password
+from dashboard.domain.billing.licence_requests import mark_licence_request_handled
+from dashboard.domain.deletion import lifecycle as deletion_lifecycle
+from dashboard.domain.deletion.lifecycle import advance_deletions
+from dashboard.domain.deletion.progress import deletion_progress
+from dashboard.domain.deletion.purge import purge_personal_data
+from dashboard.domain.deletion.requests import bring_deletion_forward, request_deletion, withdraw_deletion
 from dashboard.domain.errors import InvalidInput, NotFound, PermissionDenied
-from dashboard.domain.licence_requests import mark_licence_request_handled
 from dashboard.domain.models import (
     AuditEntry,
     DeletionRequest,
@@ -28,7 +29,6 @@ from dashboard.domain.models import (
     OutboxEmail,
     User,
 )
-from dashboard.domain.purge import purge_personal_data
 from tests.factories import (
     actor,
     make_deletion_request,
@@ -297,7 +297,7 @@ def test_the_purge_waits_until_it_is_due_then_removes_every_personal_datum(db, s
 
 
 def test_the_purge_keeps_the_thirty_day_promise_whenever_a_daily_job_runs() -> None:
-    from dashboard.domain.purge import is_purge_due
+    from dashboard.domain.deletion.purge import is_purge_due
     for completed_at in (datetime(2027, 3, 5, 0, 0, 1, tzinfo=UTC), datetime(2027, 3, 5, 23, 59, tzinfo=UTC)):
         latest_daily_run = datetime(2027, 4, 3, 23, 59, 59, tzinfo=UTC)
         assert is_purge_due(completed_at, latest_daily_run.date())

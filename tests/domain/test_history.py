@@ -8,7 +8,7 @@ import pytest
 from sqlmodel import Session, select
 
 from dashboard.domain import clock
-from dashboard.domain.history import (
+from dashboard.domain.history.query import (
     CSV_HEADER,
     HistoryFilter,
     export_history_csv,

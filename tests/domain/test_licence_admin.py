@@ -8,9 +8,9 @@ from sqlmodel import Session, col, select
 
 from dashboard.domain import clock
 from dashboard.domain.errors import InvalidInput, NotFound, PermissionDenied
-from dashboard.domain.history import HistoryFilter, list_history
-from dashboard.domain.licence_admin import add_pool, change_pool_expiry, change_pool_total, convert_trial
+from dashboard.domain.history.query import HistoryFilter, list_history
 from dashboard.domain.models import LicenceHistory, LicencePool, Organisation
+from dashboard.domain.organisations.licence_admin import add_pool, change_pool_expiry, change_pool_total, convert_trial
 from tests.factories import actor, make_organisation, make_pool, make_user
 
 TODAY = clock.today()
@@ -224,7 +224,7 @@ def test_a_change_decided_on_figures_that_another_admin_has_just_changed_is_refu
     write must notice, and neither overwrite that change nor record history from the stale figures."""
     if not db.is_sqlite:
         pytest.skip('PostgreSQL locks the row on read: the other admin would wait for this transaction instead')
-    from dashboard.domain import licence_admin
+    from dashboard.domain.organisations import licence_admin
 
     read_pool = licence_admin._pool
 

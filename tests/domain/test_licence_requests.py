@@ -5,8 +5,8 @@ from sqlmodel import Session, select
 
 from dashboard.config import Settings, get_settings
 from dashboard.db import Database
+from dashboard.domain.billing.licence_requests import mark_licence_request_handled, request_licences
 from dashboard.domain.errors import InvalidInput, NotFound, PermissionDenied
-from dashboard.domain.licence_requests import mark_licence_request_handled, request_licences
 from dashboard.domain.models import AuditEntry, LicenceRequest, Organisation, OutboxEmail, User
 from tests.factories import actor, make_licence_request, make_organisation, make_user
 

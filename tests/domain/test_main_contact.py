@@ -4,7 +4,7 @@ import pytest
 from sqlmodel import Session, select
 
 from dashboard.db import Database
-from dashboard.domain.billing import change_main_contact
+from dashboard.domain.billing.licence_details import change_main_contact
 from dashboard.domain.errors import InvalidInput
 from dashboard.domain.models import AuditEntry, Organisation, User
 from tests.factories import actor, make_organisation, make_user

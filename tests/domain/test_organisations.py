@@ -5,10 +5,11 @@ from datetime import timedelta
 import pytest
 from sqlmodel import Session, select
 
-from dashboard.domain import account_types, clock
+from dashboard.domain import clock
 from dashboard.domain.errors import NotFound, PermissionDenied
 from dashboard.domain.models import LicenceKind, Organisation, Region
-from dashboard.domain.organisations import OrganisationsFilter, list_organisations, pending_requests
+from dashboard.domain.organisations import account_types
+from dashboard.domain.organisations.listing import OrganisationsFilter, list_organisations, pending_requests
 from tests.factories import (
     actor,
     make_deletion_request,

@@ -3,8 +3,8 @@
 from sqlmodel import Session, select
 
 from dashboard.domain.audit import record_audit
+from dashboard.domain.mail.outbox import queue_email
 from dashboard.domain.models import AuditEntry, OutboxEmail
-from dashboard.domain.outbox import queue_email
 from tests.factories import actor, make_organisation, make_user
 
 

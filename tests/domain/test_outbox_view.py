@@ -7,9 +7,9 @@ from sqlmodel import Session, col, select
 
 from dashboard.domain import clock
 from dashboard.domain.errors import InvalidInput, NotFound, PermissionDenied
+from dashboard.domain.mail.outbox import queue_email
+from dashboard.domain.mail.outbox_view import list_outbox, outbox_bodies, retry_failed_email
 from dashboard.domain.models import OutboxEmail
-from dashboard.domain.outbox import queue_email
-from dashboard.domain.outbox_view import list_outbox, outbox_bodies, retry_failed_email
 from tests.factories import actor, make_organisation, make_user
 
 

@@ -7,7 +7,7 @@ from sqlmodel import Session
 
 from dashboard.domain.errors import PermissionDenied
 from dashboard.domain.models import LicenceKind, Organisation
-from dashboard.domain.overview import BANDS, BARELY_USED, HIGH, MODERATE, NEAR_LIMIT, usage_overview
+from dashboard.domain.usage.overview import BANDS, BARELY_USED, HIGH, MODERATE, NEAR_LIMIT, usage_overview
 from tests.factories import actor, make_organisation, make_pool, make_user
 
 TODAY = date(2026, 6, 15)

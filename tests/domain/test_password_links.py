@@ -7,8 +7,8 @@ import pytest
 from sqlmodel import col, select
 
 from dashboard.domain import clock
-from dashboard.domain.accounts import authenticate
 from dashboard.domain.auth import links
+from dashboard.domain.auth.accounts import authenticate
 from dashboard.domain.auth.invitations import (
     invite_everyone_without_password,
     invite_user,
@@ -18,8 +18,8 @@ from dashboard.domain.auth.links import LinkNotValid, check_link, request_passwo
 from dashboard.domain.auth.models import AccountLink, AccountLinkPurpose, SignInEvent, SignInEventKind, UserSession
 from dashboard.domain.auth.sessions import open_session, session_user_id
 from dashboard.domain.errors import InvalidInput, NotFound, PermissionDenied
+from dashboard.domain.mail.outbox_view import outbox_bodies
 from dashboard.domain.models import OutboxEmail, User
-from dashboard.domain.outbox_view import outbox_bodies
 from tests.factories import actor, make_organisation, make_user
 
 URL = 'https://portal.example'

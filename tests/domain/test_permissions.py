@@ -12,11 +12,11 @@ from sqlmodel import Session, select
 
 from dashboard.db import Database
 from dashboard.domain.actor import ADMIN_TEAM, Actor
-from dashboard.domain.billing import billing_view, change_main_contact
-from dashboard.domain.deletion import request_deletion, withdraw_deletion
+from dashboard.domain.billing.licence_details import billing_view, change_main_contact
+from dashboard.domain.billing.licence_requests import request_licences
+from dashboard.domain.deletion.requests import request_deletion, withdraw_deletion
 from dashboard.domain.errors import NotFound, PermissionDenied
-from dashboard.domain.history import HistoryFilter, export_history_csv, licence_totals_series, list_history
-from dashboard.domain.licence_requests import request_licences
+from dashboard.domain.history.query import HistoryFilter, export_history_csv, licence_totals_series, list_history
 from dashboard.domain.models import (
     AuditEntry,
     DeletionRequest,

@@ -9,9 +9,9 @@ from sqlalchemy import event, insert
 from sqlmodel import Session, select
 
 from dashboard.config import get_settings
-from dashboard.domain import reminders
 from dashboard.domain.models import LicencePool, Organisation, OutboxEmail, User
-from dashboard.domain.reminders import due_stage, queue_renewal_reminders, queue_sales_digest
+from dashboard.domain.renewals import reminders
+from dashboard.domain.renewals.reminders import due_stage, queue_renewal_reminders, queue_sales_digest
 from tests.factories import make_deletion_request, make_organisation, make_pool, make_user
 
 NOW = datetime(2027, 1, 4, 9, 30, tzinfo=UTC)  # a Monday, ISO week 2027-W01

@@ -10,7 +10,7 @@ from sqlmodel import Session
 
 from dashboard.domain import clock
 from dashboard.domain.errors import PermissionDenied
-from dashboard.domain.renewals import (
+from dashboard.domain.renewals.pipeline import (
     CSV_HEADER,
     RenewalsFilter,
     export_renewals_csv,

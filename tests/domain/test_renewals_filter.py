@@ -5,7 +5,7 @@ from datetime import date, timedelta
 import pytest
 
 from dashboard.domain import clock
-from dashboard.domain.renewals import HORIZONS, RenewalsFilter, period_label
+from dashboard.domain.renewals.pipeline import HORIZONS, RenewalsFilter, period_label
 
 TODAY = clock.today()
 

@@ -6,8 +6,8 @@ import pytest
 from sqlmodel import Session
 
 from dashboard.domain import clock
-from dashboard.domain.renewals import RenewalsFilter, renewals_by_period
-from dashboard.domain.renewals_periods import chart_periods
+from dashboard.domain.renewals.periods import chart_periods
+from dashboard.domain.renewals.pipeline import RenewalsFilter, renewals_by_period
 from tests.factories import actor, make_organisation, make_pool, make_user
 
 TODAY = clock.today()

@@ -9,7 +9,7 @@ from sqlmodel import Session, select
 
 from dashboard.db import Database
 from dashboard.domain import clock
-from dashboard.domain.accounts import authenticate, set_password, set_user_active
+from dashboard.domain.auth.accounts import authenticate, set_password, set_user_active
 from dashboard.domain.auth.models import SignInEvent, SignInEventKind, UserSession
 from dashboard.domain.auth.sessions import (
     end_organisation_sessions,
@@ -23,7 +23,7 @@ from dashboard.domain.changes import SESSIONS_ENDED, Change
 from dashboard.domain.errors import NotFound
 from dashboard.domain.models import User
 from dashboard.importer import import_directory
-from tests.domain.test_import import GOOD, good_files, write_folder
+from tests.importer.test_import import GOOD, good_files, write_folder
 from tests.factories import make_organisation, make_user
 
 IDLE = timedelta(hours=8)

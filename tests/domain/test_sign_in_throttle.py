@@ -7,7 +7,7 @@ import pytest
 from sqlmodel import Session, select
 
 from dashboard.domain import clock
-from dashboard.domain.accounts import PasswordCheck, check_password
+from dashboard.domain.auth.accounts import PasswordCheck, check_password
 from dashboard.domain.auth.models import SignInEvent, SignInEventKind, SignInThrottle
 from dashboard.domain.auth.sign_in_attempts import (
     WRONG_CREDENTIALS,

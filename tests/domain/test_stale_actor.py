@@ -9,12 +9,12 @@ from sqlmodel import Session, select
 
 from dashboard.domain import clock
 from dashboard.domain.actor import Actor
-from dashboard.domain.billing import change_main_contact
-from dashboard.domain.deletion import request_deletion
+from dashboard.domain.billing.licence_details import change_main_contact
+from dashboard.domain.billing.licence_requests import request_licences
+from dashboard.domain.deletion.requests import request_deletion
 from dashboard.domain.errors import PermissionDenied
-from dashboard.domain.licence_admin import add_pool, change_pool_expiry, change_pool_total, convert_trial
-from dashboard.domain.licence_requests import request_licences
 from dashboard.domain.models import AuditEntry, LicenceHistory, Organisation, User
+from dashboard.domain.organisations.licence_admin import add_pool, change_pool_expiry, change_pool_total, convert_trial
 from tests.factories import actor, make_organisation, make_pool, make_user
 
 LATER = clock.today() + timedelta(days=300)

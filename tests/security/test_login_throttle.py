@@ -12,7 +12,7 @@ import pytest
 from playwright.sync_api import Browser, Page, expect
 from sqlmodel import col, delete
 
-from dashboard.domain.accounts import new_password_hash
+from dashboard.domain.auth.accounts import new_password_hash
 from dashboard.domain.auth.models import SignInEvent, SignInEventKind, SignInThrottle
 from dashboard.domain.auth.throttle import ACCOUNT_POLICY, account_key, address_key
 from tests.browser.conftest import CONTEXT_OPTIONS, World

@@ -18,7 +18,7 @@ from dashboard.domain.auth.links import LINK_NOT_VALID
 from dashboard.domain.auth.models import AccountLink, SignInEvent, SignInEventKind, UserSession
 from dashboard.domain.auth.sessions import open_session, token_hash
 from dashboard.domain.models import Organisation, OutboxEmail, User
-from dashboard.ui.password_link_pages import PASSWORD_SET, RESET_ANSWER
+from dashboard.ui.auth.password_link_pages import PASSWORD_SET, RESET_ANSWER
 from tests.browser.conftest import CONTEXT_OPTIONS, World, log_in
 from tests.browser.seed import PASSWORD
 from tests.factories import make_user

@@ -16,9 +16,9 @@ import pytest
 from playwright.sync_api import Browser, BrowserContext, Page, expect
 
 from dashboard.domain import clock
-from dashboard.domain.accounts import find_user_by_email, set_password
+from dashboard.domain.auth.accounts import find_user_by_email, set_password
 from dashboard.domain.auth.models import SignInEvent, SignInEventKind, UserSession
-from dashboard.domain.deletion_lifecycle import advance_deletions
+from dashboard.domain.deletion.lifecycle import advance_deletions
 from dashboard.domain.models import LicenceRequest, Organisation
 from tests.browser.conftest import CONTEXT_OPTIONS, REPO, World, log_in, serve
 from tests.browser.seed import PASSWORD

@@ -6,7 +6,7 @@ import uuid
 from playwright.sync_api import Page, expect
 
 from dashboard.domain import clock
-from dashboard.domain.accounts import set_password
+from dashboard.domain.auth.accounts import set_password
 from dashboard.domain.auth.recovery_codes import replace_recovery_codes
 from dashboard.domain.auth.totp import code_at_step, step_at
 from dashboard.domain.models import Organisation, User

@@ -12,7 +12,7 @@ from nicegui.testing import User
 from dashboard.config import get_settings
 from dashboard.db import Database
 from dashboard.domain import clock
-from dashboard.domain.accounts import find_user_by_email
+from dashboard.domain.auth.accounts import find_user_by_email
 from dashboard.domain.models import Organisation
 from tests.factories import make_organisation, make_pool, make_user
 from tests.two_factor_codes import fresh_code

@@ -7,12 +7,12 @@ from nicegui.testing import User
 from sqlmodel import select
 
 from dashboard.domain import clock
-from dashboard.domain.deletion import request_deletion
-from dashboard.domain.deletion_lifecycle import advance_deletions
+from dashboard.domain.deletion.lifecycle import advance_deletions
+from dashboard.domain.deletion.purge import purge_personal_data
+from dashboard.domain.deletion.requests import request_deletion
 from dashboard.domain.formatting import format_date
 from dashboard.domain.models import DeletionRequest, LicencePool, OutboxEmail
 from dashboard.domain.models import User as Person
-from dashboard.domain.purge import purge_personal_data
 from tests.factories import actor
 from tests.ui.conftest import log_in
 

@@ -1,7 +1,7 @@
 from nicegui import ui
 from nicegui.testing import User
 
-from dashboard.ui.login_page import WRONG_CREDENTIALS
+from dashboard.ui.auth.login_page import WRONG_CREDENTIALS
 from tests.ui.conftest import log_in, try_log_in
 
 

@@ -6,8 +6,8 @@ from nicegui.testing import User
 from sqlalchemy import text
 
 from dashboard.config import get_settings
-from dashboard.delivery import deliver_outbox
-from dashboard.domain.outbox import queue_email
+from dashboard.domain.mail.outbox import queue_email
+from dashboard.jobs.delivery import deliver_outbox
 from tests.ui.conftest import log_in
 
 CSP = ('<meta http-equiv="Content-Security-Policy" '

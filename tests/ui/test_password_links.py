@@ -10,7 +10,7 @@ from sqlmodel import col, select
 from dashboard.domain.auth.links import LINK_NOT_VALID, PASSWORDS_DIFFER, use_link
 from dashboard.domain.models import OutboxEmail
 from dashboard.domain.models import User as Person
-from dashboard.ui.password_link_pages import PASSWORD_SET, RESET_ANSWER
+from dashboard.ui.auth.password_link_pages import PASSWORD_SET, RESET_ANSWER
 from tests.factories import make_user
 from tests.ui.conftest import log_in
 

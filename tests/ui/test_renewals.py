@@ -9,8 +9,8 @@ from nicegui import ui
 from nicegui.testing import User
 
 from dashboard.domain import clock
-from dashboard.domain.renewals import RenewalsFilter
-from dashboard.ui.renewals_export import export_filename
+from dashboard.domain.renewals.pipeline import RenewalsFilter
+from dashboard.ui.backoffice.renewals_export import export_filename
 from tests.factories import make_organisation, make_pool
 from tests.ui.conftest import log_in
 

@@ -8,8 +8,8 @@ from dashboard.config import get_settings
 from dashboard.db import Database
 from dashboard.domain.auth.models import SignInEvent, SignInEventKind
 from dashboard.domain.models import User as Person
+from dashboard.ui.backoffice.two_factor_reset import reset_two_factor_button
 from dashboard.ui.session import signed_in
-from dashboard.ui.two_factor_reset import reset_two_factor_button
 from tests.ui.conftest import log_in
 from tests.ui.test_two_factor import turn_on
 

@@ -2,9 +2,9 @@
 
 from sqlmodel import Session, col, select
 
-from ..actor import Actor
-from ..errors import PermissionDenied
-from .models import SignInEvent, SignInEventKind
+from dashboard.domain.actor import Actor
+from dashboard.domain.auth.models import SignInEvent, SignInEventKind
+from dashboard.domain.errors import PermissionDenied
 
 MAX_ADDRESS = 64
 MAX_EMAIL = 320

@@ -6,16 +6,16 @@ from datetime import datetime
 
 from sqlmodel import Session, col, func, select
 
-from .. import clock
-from ..accounts import require_current
-from ..actor import Actor
-from ..billing import get_organisation
-from ..errors import InvalidInput, NotFound
-from ..formatting import format_timestamp
-from ..models import Role, User
-from .events import record_sign_in_event
-from .links import INVITATION_LIFETIME, link_url, new_link, queue_link_email
-from .models import AccountLink, AccountLinkPurpose, SignInEventKind
+from dashboard.domain import clock
+from dashboard.domain.actor import Actor
+from dashboard.domain.auth.accounts import require_current
+from dashboard.domain.auth.events import record_sign_in_event
+from dashboard.domain.auth.links import INVITATION_LIFETIME, link_url, new_link, queue_link_email
+from dashboard.domain.auth.models import AccountLink, AccountLinkPurpose, SignInEventKind
+from dashboard.domain.billing.licence_details import get_organisation
+from dashboard.domain.errors import InvalidInput, NotFound
+from dashboard.domain.formatting import format_timestamp
+from dashboard.domain.models import Role, User
 
 MAX_PEOPLE_SHOWN = 200
 

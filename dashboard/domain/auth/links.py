@@ -15,15 +15,15 @@ from datetime import datetime, timedelta
 
 from sqlmodel import Session, col, func, select, update
 
-from .. import clock
-from ..accounts import find_user_by_email, is_allowed_to_sign_in, new_password_hash
-from ..emails import render_email
-from ..errors import InvalidInput
-from ..models import User
-from ..outbox import queue_email
-from .events import record_sign_in_event
-from .models import AccountLink, AccountLinkPurpose, SignInEvent, SignInEventKind
-from .sessions import end_user_sessions
+from dashboard.domain import clock
+from dashboard.domain.auth.accounts import find_user_by_email, is_allowed_to_sign_in, new_password_hash
+from dashboard.domain.auth.events import record_sign_in_event
+from dashboard.domain.auth.models import AccountLink, AccountLinkPurpose, SignInEvent, SignInEventKind
+from dashboard.domain.auth.sessions import end_user_sessions
+from dashboard.domain.errors import InvalidInput
+from dashboard.domain.mail.outbox import queue_email
+from dashboard.domain.mail.templates import render_email
+from dashboard.domain.models import User
 
 log = logging.getLogger(__name__)
 

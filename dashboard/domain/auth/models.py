@@ -6,7 +6,7 @@ from datetime import datetime
 from sqlalchemy import Column, ForeignKey, Index, Integer
 from sqlmodel import Field, SQLModel
 
-from ..models import UtcDateTime, utc_now
+from dashboard.domain.models import UtcDateTime, utc_now
 
 
 def _utc_column(*, nullable: bool = False, index: bool = False) -> Column:

@@ -7,7 +7,7 @@ from collections.abc import Callable
 from concurrent.futures import Future, ThreadPoolExecutor
 from typing import TypeVar
 
-from ..errors import DomainError
+from dashboard.domain.errors import DomainError
 
 T = TypeVar('T')
 BUSY = 'The service is busy; try again in a moment.'

@@ -9,7 +9,7 @@ from datetime import datetime
 
 from sqlmodel import Session, col, delete, select, update
 
-from .models import RecoveryCode
+from dashboard.domain.auth.models import RecoveryCode
 
 COUNT = 10
 ALPHABET = '23456789abcdefghjkmnpqrstuvwxyz'  # no 0/o, 1/l/i: read off a printout without doubt

@@ -8,10 +8,10 @@ from datetime import datetime, timedelta
 from sqlalchemy import ColumnElement, Connection, and_
 from sqlmodel import Session, col, select, update
 
-from .. import clock
-from ..changes import announce_sessions_ended
-from ..models import User
-from .models import UserSession
+from dashboard.domain import clock
+from dashboard.domain.auth.models import UserSession
+from dashboard.domain.changes import announce_sessions_ended
+from dashboard.domain.models import User
 
 TOKEN_BYTES = 32
 # A session's last_seen_at is written at most this often, so that a page's checks do not write on every action.

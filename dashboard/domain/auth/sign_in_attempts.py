@@ -8,12 +8,20 @@ from math import ceil
 
 from sqlmodel import Session
 
-from .. import clock
-from ..accounts import PasswordCheck
-from ..models import User
-from .events import record_sign_in_event
-from .models import SignInEventKind
-from .throttle import ACCOUNT_POLICY, ADDRESS_POLICY, account_key, address_key, clear, record_failure, refusal
+from dashboard.domain import clock
+from dashboard.domain.auth.accounts import PasswordCheck
+from dashboard.domain.auth.events import record_sign_in_event
+from dashboard.domain.auth.models import SignInEventKind
+from dashboard.domain.auth.throttle import (
+    ACCOUNT_POLICY,
+    ADDRESS_POLICY,
+    account_key,
+    address_key,
+    clear,
+    record_failure,
+    refusal,
+)
+from dashboard.domain.models import User
 
 logger = logging.getLogger('dashboard.sign_in')
 WRONG_CREDENTIALS = 'The email or password is not correct.'

@@ -3,12 +3,12 @@ failures and locks across every account."""
 
 from sqlmodel import Session, col, select
 
-from ..accounts import MAX_EMAIL_LENGTH, find_user_by_email, require_current
-from ..actor import Actor
-from ..errors import InvalidInput, PermissionDenied
-from ..models import User
-from .events import list_sign_in_events
-from .models import SignInEvent, SignInEventKind
+from dashboard.domain.actor import Actor
+from dashboard.domain.auth.accounts import MAX_EMAIL_LENGTH, find_user_by_email, require_current
+from dashboard.domain.auth.events import list_sign_in_events
+from dashboard.domain.auth.models import SignInEvent, SignInEventKind
+from dashboard.domain.errors import InvalidInput, PermissionDenied
+from dashboard.domain.models import User
 
 TROUBLE = (SignInEventKind.FAILED, SignInEventKind.LOCKED)
 

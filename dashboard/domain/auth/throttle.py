@@ -15,8 +15,8 @@ from datetime import datetime, timedelta
 
 from sqlmodel import Session
 
-from .. import clock
-from .models import SignInThrottle
+from dashboard.domain import clock
+from dashboard.domain.auth.models import SignInThrottle
 
 
 @dataclass(frozen=True)

@@ -8,18 +8,23 @@ from datetime import datetime
 
 from sqlmodel import Session, col, update
 
-from .. import clock
-from ..accounts import require_current
-from ..actor import Actor
-from ..audit import record_audit
-from ..errors import InvalidInput, NotFound, PermissionDenied
-from ..models import User
-from . import throttle
-from .events import record_sign_in_event
-from .models import SignInEventKind
-from .recovery_codes import delete_recovery_codes, recovery_codes_left, replace_recovery_codes, use_recovery_code
-from .sessions import end_user_sessions
-from .totp import is_secret, matching_step
+from dashboard.domain import clock
+from dashboard.domain.actor import Actor
+from dashboard.domain.audit import record_audit
+from dashboard.domain.auth import throttle
+from dashboard.domain.auth.accounts import require_current
+from dashboard.domain.auth.events import record_sign_in_event
+from dashboard.domain.auth.models import SignInEventKind
+from dashboard.domain.auth.recovery_codes import (
+    delete_recovery_codes,
+    recovery_codes_left,
+    replace_recovery_codes,
+    use_recovery_code,
+)
+from dashboard.domain.auth.sessions import end_user_sessions
+from dashboard.domain.auth.totp import is_secret, matching_step
+from dashboard.domain.errors import InvalidInput, NotFound, PermissionDenied
+from dashboard.domain.models import User
 
 WRONG_CODE = 'That code is not correct. Check the code your authenticator app shows now, and try again.'
 WRONG_RECOVERY_CODE = 'That recovery code is not correct, or it has been used already.'

@@ -1,0 +1,290 @@
+"""The licence history: writing rows, and reading them filtered, sorted and paged by the database."""
+
+import hashlib
+import string
+from collections.abc import Iterator, Mapping
+from dataclasses import dataclass, field, replace
+from datetime import UTC, date, datetime, time, timedelta
+
+from sqlalchemy import ColumnElement, Select, and_, case, func, literal, or_
+from sqlmodel import Session, col, select
+
+from dashboard.domain import clock
+from dashboard.domain.actor import ADMIN_TEAM, Actor
+from dashboard.domain.changes import announce
+from dashboard.domain.csv_export import csv_text
+from dashboard.domain.formatting import format_change, format_timestamp
+from dashboard.domain.models import ACTION_LABELS, HistoryAction, LicenceHistory, LicenceKind, LicencePool
+from dashboard.domain.url_query import QueryReader
+
+PAGE_SIZES = (10, 25, 50, 100)
+SORTS = {'date': LicenceHistory.occurred_at, 'action': LicenceHistory.action, 'kind': LicenceHistory.kind,
+         'actor': LicenceHistory.actor}
+MAX_TEXT = 200
+_EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
+_ASCII_LOWER = str.maketrans(string.ascii_uppercase, string.ascii_lowercase)
+TOTAL_ACTIONS = (HistoryAction.LICENCES_INCREASED, HistoryAction.LICENCES_DECREASED, HistoryAction.TRIAL_STARTED,
+                 HistoryAction.TRIAL_CONVERTED)
+
+
+def row_hash(*, occurred_at: datetime, actor: str, action: str, kind: str | None, old_value: str | None,
+             new_value: str | None, note: str | None) -> str:
+    """A digest of every column a person sees, so that importing the same row twice stores it once."""
+    parts = [occurred_at.astimezone(UTC).isoformat(), actor, action, kind or '', old_value or '', new_value or '',
+             note or '']
+    return hashlib.sha256('\x1f'.join(parts).encode()).hexdigest()
+
+
+def record_history(*, session: Session, organisation_id: int, actor: str, action: HistoryAction,
+                   kind: LicenceKind | None = None, old_value: object = None, new_value: object = None,
+                   note: str | None = None, by_vendor: bool = False, occurred_at: datetime | None = None) -> None:
+    """Adds a history row to the caller's transaction, so that it commits together with the change it describes;
+    open pages hear of the change once it commits."""
+    announce(session, organisation_id, action)
+    session.add(LicenceHistory(**history_values(
+        organisation_id=organisation_id, occurred_at=occurred_at or clock.now(), actor=actor, by_vendor=by_vendor,
+        action=action, kind=kind, old_value=None if old_value is None else str(old_value),
+        new_value=None if new_value is None else str(new_value), note=note)))
+
+
+def history_values(*, organisation_id: int, occurred_at: datetime, actor: str, by_vendor: bool, action: str,
+                   kind: str | None, old_value: str | None, new_value: str | None, note: str | None
+                   ) -> dict[str, object]:
+    """A licence history row's columns, its digest included: for the app, and for bulk inserts of the import and
+    the demo data."""
+    shown = {'occurred_at': occurred_at, 'actor': actor, 'action': action, 'kind': kind, 'old_value': old_value,
+             'new_value': new_value, 'note': note}
+    return {'organisation_id': organisation_id, 'by_vendor': by_vendor, **shown, 'row_hash': row_hash(**shown)}
+
+
+@dataclass(frozen=True)
+class HistoryFilter:
+    """What the Licence history tab is narrowed to; it round-trips through the page's URL query."""
+
+    date_from: date | None = None
+    date_to: date | None = None
+    actions: tuple[HistoryAction, ...] = ()
+    kind: LicenceKind | None = None
+    text: str = ''
+    sort: str = 'date'
+    descending: bool = True
+    page: int = 1
+    page_size: int = 25
+    errors: tuple[str, ...] = field(default=(), compare=False)
+
+    @classmethod
+    def from_query(cls, query: Mapping[str, str]) -> 'HistoryFilter':
+        """Reads the URL query; a bad value is dropped and named in `errors`, so a mistyped link still opens."""
+        read = QueryReader(query)
+        actions: list[HistoryAction] = []
+        for value in filter(None, query.get('actions', '').split(',')):
+            if value in set(HistoryAction):
+                actions.append(HistoryAction(value))
+            else:
+                read.errors.append(f'"{value}" is not a licence history action.')
+        kind = read.choice('kind', set(LicenceKind), 'a licence type')
+        sort = read.choice('sort', SORTS, 'a column to sort by', 'date')
+        date_from, date_to = read.day('from'), read.day('to')
+        if date_from and date_to and date_from > date_to:
+            read.errors.append('The start date is after the end date.')
+            date_from = date_to = None
+        return cls(date_from=date_from, date_to=date_to, actions=tuple(dict.fromkeys(actions)),
+                   kind=LicenceKind(kind) if kind else None, text=read.text('q', MAX_TEXT), sort=sort,
+                   descending=query.get('desc', '1') != '0', page=read.page(),
+                   page_size=read.number('size', 25, PAGE_SIZES) or 25, errors=tuple(read.errors))
+
+    def to_query(self) -> dict[str, str]:
+        """The inverse of `from_query`, leaving out what is at its default so shared links stay short."""
+        query = {'from': self.date_from.isoformat() if self.date_from else '',
+                 'to': self.date_to.isoformat() if self.date_to else '',
+                 'actions': ','.join(self.actions), 'kind': self.kind or '', 'q': self.text,
+                 'sort': '' if self.sort == 'date' else self.sort, 'desc': '' if self.descending else '0',
+                 'page': '' if self.page == 1 else str(self.page),
+                 'size': '' if self.page_size == 25 else str(self.page_size)}
+        return {key: value for key, value in query.items() if value}
+
+    def with_changes(self, **changes: object) -> 'HistoryFilter':
+        return replace(self, **changes)
+
+
+@dataclass(frozen=True)
+class HistoryRow:
+    id: int
+    occurred_at: datetime
+    action: str
+    kind: str | None
+    old_value: str | None
+    new_value: str | None
+    actor: str
+    note: str | None
+
+    def shown(self) -> dict[str, str | int]:
+        """The row as the table shows it."""
+        return {'id': self.id, 'date': format_timestamp(self.occurred_at),
+                'action': ACTION_LABELS[HistoryAction(self.action)],
+                'kind': LicenceKind(self.kind).label if self.kind else '',
+                'change': format_change(self.old_value, self.new_value), 'actor': self.actor, 'note': self.note or ''}
+
+
+def list_history(*, session: Session, actor: Actor, organisation_id: int, history_filter: HistoryFilter
+                 ) -> tuple[list[HistoryRow], int]:
+    """One page of rows, newest first unless sorted otherwise, and the number of rows the filter matches."""
+    actor.require_view_billing(organisation_id)
+    shown_actor = _shown_actor(actor)
+    conditions = _conditions(organisation_id, history_filter, actor, _dialect(session))
+    offset = (history_filter.page - 1) * history_filter.page_size
+    # The page's ids first: that query needs only indexed columns, so SQLite answers it from an index alone.
+    ids = session.exec(select(LicenceHistory.id).where(*conditions).order_by(*_order(shown_actor, history_filter))
+                       .offset(offset).limit(history_filter.page_size)).all()
+    rows = [HistoryRow(*row) for row in session.exec(_rows(shown_actor, [col(LicenceHistory.id).in_(ids)],
+                                                           history_filter)).all()] if ids else []
+    if offset == 0 and len(rows) < history_filter.page_size:
+        return rows, len(rows)  # a first page that is not full holds every match: no need to count them again
+    return rows, session.exec(select(func.count()).select_from(LicenceHistory).where(*conditions)).one()
+
+
+CSV_HEADER = ['Date (UTC)', 'Action', 'Licence type', 'Old value', 'New value', 'Actioned by', 'Note']
+
+
+def export_history_csv(*, session: Session, actor: Actor, organisation_id: int, history_filter: HistoryFilter,
+                       batch_size: int = 5000) -> Iterator[str]:
+    """Every row the filter matches, in the table's order, as CSV text in chunks: streamed, never all in memory.
+
+    Not a generator itself, so that a caller without permission is refused when calling, not when reading."""
+    actor.require_view_billing(organisation_id)
+    shown_actor = _shown_actor(actor)
+    statement = _rows(shown_actor, _conditions(organisation_id, history_filter, actor, _dialect(session)),
+                      history_filter)
+    return _csv_chunks(session, statement, batch_size)
+
+
+def _csv_chunks(session: Session, statement: Select, batch_size: int) -> Iterator[str]:
+    result = session.exec(statement.execution_options(yield_per=batch_size))
+    return csv_text(CSV_HEADER, ([_csv_row(HistoryRow(*row)) for row in partition]
+                                 for partition in result.partitions()))
+
+
+def _csv_row(entry: HistoryRow) -> list[object]:
+    return [entry.occurred_at.astimezone(UTC).strftime('%Y-%m-%d %H:%M:%S'), ACTION_LABELS[HistoryAction(entry.action)],
+            LicenceKind(entry.kind).label if entry.kind else '', entry.old_value, entry.new_value,
+            entry.actor, entry.note]
+
+
+def licence_totals_series(*, session: Session, actor: Actor, organisation_id: int
+                          ) -> dict[LicenceKind, list[tuple[datetime, int]]]:
+    """Licence totals over time per kind, rebuilt from the history: the total before the first recorded change,
+    then the last total recorded on each day, ending with today's total from the pool itself."""
+    actor.require_view_billing(organisation_id)
+    series = {kind: _daily_totals(session, organisation_id, kind) for kind in LicenceKind}
+    now = clock.now()
+    for pool in session.exec(select(LicencePool).where(LicencePool.organisation_id == organisation_id)).all():
+        series[LicenceKind(pool.kind)].append((now, pool.total))
+    return series
+
+
+def _daily_totals(session: Session, organisation_id: int, kind: LicenceKind) -> list[tuple[datetime, int]]:
+    conditions = (LicenceHistory.organisation_id == organisation_id, LicenceHistory.kind == kind,
+                  col(LicenceHistory.action).in_(TOTAL_ACTIONS))
+    # The day's last change, found by grouping; then only those rows are read (by the index on kind and time).
+    day_ends = session.exec(select(func.max(LicenceHistory.occurred_at)).where(*conditions)
+                            .group_by(_day(session, LicenceHistory.occurred_at))).all()
+    if not day_ends:
+        return []
+    points: list[tuple[datetime, int]] = []
+    first = session.exec(select(LicenceHistory.occurred_at, LicenceHistory.old_value, LicenceHistory.new_value)
+                         .where(*conditions).order_by(LicenceHistory.occurred_at, LicenceHistory.id).limit(1)).one()
+    if _is_count(first.old_value):
+        points.append((first.occurred_at - timedelta(seconds=1), int(first.old_value)))
+    rows = session.exec(select(LicenceHistory.occurred_at, LicenceHistory.new_value)
+                        .where(*conditions, col(LicenceHistory.occurred_at).in_(day_ends))
+                        .order_by(LicenceHistory.occurred_at, LicenceHistory.id)).all()
+    for occurred_at, value in [(first.occurred_at, first.new_value), *rows]:
+        if _is_count(value) and (not points or points[-1] != (occurred_at, int(value))):
+            points.append((occurred_at, int(value)))
+    return points
+
+
+def _is_count(value: str | None) -> bool:
+    return value is not None and value.isdecimal()
+
+
+def _shown_actor(actor: Actor) -> ColumnElement:
+    if actor.is_vendor:
+        return LicenceHistory.actor  # type: ignore[return-value]
+    return case((col(LicenceHistory.by_vendor), literal(ADMIN_TEAM)), else_=LicenceHistory.actor)
+
+
+def _conditions(organisation_id: int, history_filter: HistoryFilter, actor: Actor, dialect: str
+                ) -> list[ColumnElement]:
+    conditions: list[ColumnElement] = [LicenceHistory.organisation_id == organisation_id]  # type: ignore[list-item]
+    if history_filter.date_from:
+        conditions.append(LicenceHistory.occurred_at >= _start_of(history_filter.date_from))
+    if history_filter.date_to:
+        conditions.append(LicenceHistory.occurred_at < _start_of(history_filter.date_to + timedelta(days=1)))
+    if history_filter.actions:
+        conditions.append(col(LicenceHistory.action).in_(history_filter.actions))
+    if history_filter.kind:
+        conditions.append(LicenceHistory.kind == history_filter.kind)
+    if history_filter.text:
+        conditions.append(_text_matches(history_filter.text, vendor=actor.is_vendor,
+                                        dialect=dialect))
+    return conditions
+
+
+def _text_matches(text: str, *, vendor: bool, dialect: str) -> ColumnElement:
+    """A plain substring test on the computed `search_text` (which SQLite keeps in an index), ignoring case the way
+    the database's lower() does; vendor staff also find rows by the real names behind "Admin Team"."""
+    if dialect == 'sqlite':
+        needle = text.translate(_ASCII_LOWER)  # SQLite's lower() folds ASCII letters only
+        position = func.instr
+        # A bound on the time that is always true steers SQLite to the index on (organisation, time), the one that
+        # holds the search text; any other index would have it compute the text from every row.
+        return and_(LicenceHistory.occurred_at > _EPOCH,
+                    _text_condition(position, needle, vendor=vendor))
+    return _text_condition(func.strpos, text.lower(), vendor=vendor)
+
+
+def _text_condition(position, needle: str, *, vendor: bool) -> ColumnElement:
+    matches = position(LicenceHistory.search_text, needle) > 0
+    if not vendor:
+        return matches
+    # Vendor staff see the real name where customers see "Admin Team": match that name and the rest of the text.
+    after_admin_team = func.substr(LicenceHistory.search_text, len(f'{ADMIN_TEAM} ¦ ') + 1)
+    by_staff = or_(position(func.lower(LicenceHistory.actor), needle) > 0, position(after_admin_team, needle) > 0)
+    return or_(and_(~col(LicenceHistory.by_vendor), matches), and_(col(LicenceHistory.by_vendor), by_staff))
+
+
+def _rows(shown_actor: ColumnElement, conditions: list[ColumnElement], history_filter: HistoryFilter) -> Select:
+    return (select(LicenceHistory.id, LicenceHistory.occurred_at, LicenceHistory.action, LicenceHistory.kind,
+                   LicenceHistory.old_value, LicenceHistory.new_value, shown_actor.label('shown_actor'),
+                   LicenceHistory.note)
+            .where(and_(*conditions)).order_by(*_order(shown_actor, history_filter)))
+
+
+def _order(shown_actor: ColumnElement, history_filter: HistoryFilter) -> list[ColumnElement]:
+    sort_column = {**SORTS, 'actor': shown_actor, 'action': _ACTION_ORDER}[history_filter.sort]
+    direction = (lambda c: c.desc()) if history_filter.descending else (lambda c: c.asc())
+    order = [direction(sort_column).nulls_last() if history_filter.sort == 'kind' else direction(sort_column)]
+    if history_filter.sort != 'date':
+        order.append(col(LicenceHistory.occurred_at).desc())
+    order.append(direction(col(LicenceHistory.id)) if history_filter.sort == 'date' else col(LicenceHistory.id).desc())
+    return order
+
+
+# Actions sort by the label people see ("Converted to paid" first), not by the stored value.
+_ACTION_ORDER = case({action.value: rank for rank, action in enumerate(sorted(HistoryAction, key=lambda a: a.label))},
+                     value=LicenceHistory.action)
+
+
+def _start_of(day: date) -> datetime:
+    return datetime.combine(day, time.min, tzinfo=UTC)
+
+
+def _dialect(session: Session) -> str:
+    return session.get_bind().dialect.name
+
+
+def _day(session: Session, column) -> ColumnElement:
+    if _dialect(session) == 'sqlite':
+        return func.date(column)
+    return func.date_trunc('day', column)

@@ -1,0 +1,126 @@
+"""The outbox as the vendor's staff read it: every email, newest first, paged by the database, with its bodies."""
+
+import re
+from dataclasses import dataclass
+from datetime import UTC, datetime
+
+from sqlmodel import Session, col, func, select, update
+
+from dashboard.domain import clock
+from dashboard.domain.actor import Actor
+from dashboard.domain.auth.accounts import require_current
+from dashboard.domain.deletion.purge import REMOVED_ADDRESS
+from dashboard.domain.errors import InvalidInput, NotFound
+from dashboard.domain.formatting import format_date
+from dashboard.domain.models import OutboxEmail, OutboxStatus
+
+PAGE_SIZES = (10, 25, 50, 100)
+STATUSES = {'': 'All statuses', **{status.value: status.value.capitalize() for status in OutboxStatus}}
+
+
+@dataclass(frozen=True)
+class OutboxRow:
+    id: int
+    to_address: str
+    subject: str
+    kind: str
+    status: str
+    attempts: int
+    last_error: str | None
+    created_at: datetime
+    sent_at: datetime | None
+    next_attempt_at: datetime
+
+    def shown(self) -> dict[str, str | int]:
+        retrying = self.status == OutboxStatus.PENDING and self.attempts > 0
+        return {'id': self.id, 'to': self.to_address.replace(', ', '\n'), 'subject': self.subject,
+                'kind': self.kind.replace('_', ' '), 'status': self.status, 'attempts': self.attempts,
+                'error': self.last_error or '', 'created': _two_lines(self.created_at),
+                'sent': _two_lines(self.sent_at) if self.sent_at else '',
+                'next': _two_lines(self.next_attempt_at) if retrying else ''}
+
+
+@dataclass(frozen=True)
+class OutboxBodies:
+    id: int
+    to_address: str
+    subject: str
+    body_text: str
+    body_html: str | None
+    last_error: str | None
+    status: str = OutboxStatus.PENDING.value
+
+    @property
+    def retryable(self) -> bool:
+        """Failed, and still addressed to someone (a purge leaves no address to send it to)."""
+        return self.status == OutboxStatus.FAILED and self.to_address != REMOVED_ADDRESS
+
+
+def _two_lines(value: datetime) -> str:
+    """`5 Mar 2027` over `14:03 UTC`: a narrow column."""
+    value = _utc(value)
+    return f'{format_date(value.date())}\n{value:%H:%M} UTC'
+
+
+def _utc(value: datetime) -> datetime:
+    return value.replace(tzinfo=UTC) if value.tzinfo is None else value.astimezone(UTC)  # SQLite's are naive UTC
+
+
+_LINK_TOKEN = re.compile(r'token=[A-Za-z0-9_-]+')
+
+
+def list_outbox(*, session: Session, actor: Actor, status: str = '', page: int = 1, page_size: int = 25
+                ) -> tuple[list[OutboxRow], int]:
+    """One page of the outbox, newest first, and how many emails match; for the vendor's staff only."""
+    actor.require_vendor()
+    require_current(session=session, actor=actor)  # not for a page left open by someone since deactivated or demoted
+    conditions = [OutboxEmail.status == status] if status in set(OutboxStatus) else []
+    page_size = page_size if page_size in PAGE_SIZES else PAGE_SIZES[1]
+    statement = (select(OutboxEmail.id, OutboxEmail.to_address, OutboxEmail.subject, OutboxEmail.kind,
+                        OutboxEmail.status, OutboxEmail.attempts, OutboxEmail.last_error, OutboxEmail.created_at,
+                        OutboxEmail.sent_at, OutboxEmail.next_attempt_at)
+                 .where(*conditions).order_by(col(OutboxEmail.id).desc())
+                 .offset((max(page, 1) - 1) * page_size).limit(page_size))
+    rows = [OutboxRow(*row) for row in session.exec(statement).all()]
+    count = session.exec(select(func.count()).select_from(OutboxEmail).where(*conditions)).one()
+    return rows, count
+
+
+def outbox_bodies(*, session: Session, actor: Actor, email_id: int) -> OutboxBodies:
+    actor.require_vendor()
+    require_current(session=session, actor=actor)
+    valid = isinstance(email_id, int) and not isinstance(email_id, bool)
+    email = session.get(OutboxEmail, email_id) if valid else None
+    if email is None or email.id is None:
+        raise NotFound(f'There is no email {email_id} in the outbox.')
+    return OutboxBodies(id=email.id, to_address=email.to_address, subject=email.subject,
+                        body_text=hide_link_tokens(email.body_text),
+                        body_html=hide_link_tokens(email.body_html) if email.body_html else email.body_html,
+                        last_error=email.last_error, status=email.status)
+
+
+def hide_link_tokens(body: str) -> str:
+    """A reset or invitation link opens its person's account: the vendor's staff read the email without it."""
+    return _LINK_TOKEN.sub('token=[hidden]', body)
+
+
+def retry_failed_email(*, session: Session, actor: Actor, email_id: int) -> None:
+    """Puts a `failed` email back in the queue, due now, with all its attempts again; its last error stays until the
+    next try replaces it. For the Admin Team only; not for an email whose recipients a purge has removed."""
+    actor.require_admin_team()
+    require_current(session=session, actor=actor)
+    valid = isinstance(email_id, int) and not isinstance(email_id, bool)
+    email = session.get(OutboxEmail, email_id) if valid else None
+    if email is None:
+        raise NotFound(f'There is no email {email_id} in the outbox.')
+    if email.to_address == REMOVED_ADDRESS:
+        raise InvalidInput('This email\'s account was purged: it has no recipient left to send it to.')
+    if email.status != OutboxStatus.FAILED:
+        raise InvalidInput(f'Only a failed email can be retried; this one is {email.status}.')
+    retried = session.execute(update(OutboxEmail).where(col(OutboxEmail.id) == email_id,
+                                                        col(OutboxEmail.status) == OutboxStatus.FAILED)
+                              .values(status=OutboxStatus.PENDING, attempts=0, next_attempt_at=clock.now(),
+                                      claimed_by=None, claimed_until=None)).rowcount
+    session.commit()
+    if retried != 1:
+        raise InvalidInput('This email is no longer failed: it has been retried already.')

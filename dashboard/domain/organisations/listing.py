@@ -1,0 +1,175 @@
+"""The back office's list of organisations, searched and paged by the database, and what is waiting on one."""
+
+from collections.abc import Mapping
+from dataclasses import dataclass, field, replace
+from datetime import date
+
+from sqlalchemy import ColumnElement, and_, exists, func, or_
+from sqlalchemy.orm import aliased
+from sqlmodel import Session, col, select
+
+from dashboard.domain import clock
+from dashboard.domain.actor import Actor
+from dashboard.domain.billing.licence_details import get_organisation, open_deletion_request
+from dashboard.domain.formatting import format_date
+from dashboard.domain.models import (
+    OPEN_DELETION_STATUSES,
+    DeletionRequest,
+    LicenceKind,
+    LicencePool,
+    LicenceRequest,
+    Organisation,
+    Region,
+    User,
+)
+from dashboard.domain.organisations.account_types import ACCOUNT_TYPES, account_type_condition
+from dashboard.domain.url_query import QueryReader
+
+PAGE_SIZES = (10, 25, 50, 100)
+SORTS = ('name', 'serial', 'end')
+MAX_TEXT = 200
+OPEN_LICENCE_REQUEST = 'open'
+
+
+@dataclass(frozen=True)
+class OrganisationsFilter:
+    """What the Organisations list is narrowed to; it round-trips through the page's URL query."""
+
+    text: str = ''
+    account_type: str = ''
+    region: str = ''
+    sort: str = 'name'
+    descending: bool = False
+    page: int = 1
+    page_size: int = 25
+    errors: tuple[str, ...] = field(default=(), compare=False)
+
+    @classmethod
+    def from_query(cls, query: Mapping[str, str]) -> 'OrganisationsFilter':
+        """Reads the URL query; a bad value is dropped and named in `errors`, so a mistyped link still opens."""
+        read = QueryReader(query)
+        return cls(text=read.text('q', MAX_TEXT),
+                   account_type=read.choice('type', tuple(ACCOUNT_TYPES), 'an account type (active, trial or expired)'),
+                   region=read.choice('region', tuple(Region), 'a region (eu, uk or us)'),
+                   sort=read.choice('sort', SORTS, 'a column to sort by', 'name'), descending=query.get('desc') == '1',
+                   page=read.page(), page_size=read.number('size', 25, PAGE_SIZES) or 25, errors=tuple(read.errors))
+
+    def to_query(self) -> dict[str, str]:
+        query = {'q': self.text, 'type': self.account_type, 'region': self.region,
+                 'sort': '' if self.sort == 'name' else self.sort, 'desc': '1' if self.descending else '',
+                 'page': '' if self.page == 1 else str(self.page),
+                 'size': '' if self.page_size == 25 else str(self.page_size)}
+        return {key: value for key, value in query.items() if value}
+
+    def with_changes(self, **changes: object) -> 'OrganisationsFilter':
+        return replace(self, **changes)
+
+
+@dataclass(frozen=True)
+class PoolFigures:
+    in_use: int
+    total: int
+    expiry_date: date | None
+
+    def shown(self) -> str:
+        return f'{self.in_use:,} / {self.total:,}' if self.expiry_date else '—'
+
+
+@dataclass(frozen=True)
+class OrganisationRow:
+    id: int
+    name: str
+    serial_number: str
+    account_type: str
+    region: Region
+    subscription_end: date
+    pools: dict[LicenceKind, PoolFigures]
+    main_contact: str | None
+    deletion_pending: bool
+    open_licence_requests: int
+
+    def shown(self) -> dict[str, str | int]:
+        """The row as the table shows it."""
+        return {'id': self.id, 'name': self.name, 'serial': self.serial_number, 'type': self.account_type,
+                'region': self.region.short_label, 'region_label': self.region.label,
+                'managed_agent': self.pools[LicenceKind.MANAGED_AGENT].shown(),
+                'on_demand': self.pools[LicenceKind.ON_DEMAND].shown(), 'end': format_date(self.subscription_end),
+                'contact': self.main_contact or '—',
+                'attention': ', '.join(filter(None, [
+                    'Deletion pending' if self.deletion_pending else '',
+                    _counted(self.open_licence_requests, 'licence request') if self.open_licence_requests else '']))}
+
+
+def list_organisations(*, session: Session, actor: Actor, organisations_filter: OrganisationsFilter,
+                       today: date | None = None) -> tuple[list[OrganisationRow], int]:
+    """One page of organisations and how many match; for the vendor's staff only."""
+    actor.require_vendor()
+    today = today or clock.today()
+    conditions = _conditions(organisations_filter, today)
+    sort = {'name': Organisation.name, 'serial': Organisation.serial_number,
+            'end': Organisation.subscription_end}[organisations_filter.sort]
+    direction = (lambda c: c.desc()) if organisations_filter.descending else (lambda c: c.asc())
+    offset = (organisations_filter.page - 1) * organisations_filter.page_size
+    managed, on_demand = aliased(LicencePool), aliased(LicencePool)
+    contact = aliased(User)
+    deletion_pending = exists().where(DeletionRequest.organisation_id == Organisation.id,
+                                      col(DeletionRequest.status).in_(OPEN_DELETION_STATUSES))
+    licence_requests = (select(func.count()).select_from(LicenceRequest)
+                        .where(LicenceRequest.organisation_id == Organisation.id,
+                               LicenceRequest.status == OPEN_LICENCE_REQUEST).scalar_subquery())
+    statement = (
+        select(Organisation, managed.in_use, managed.total, managed.expiry_date, on_demand.in_use, on_demand.total,
+               on_demand.expiry_date, contact.full_name, deletion_pending, licence_requests)
+        .outerjoin(managed, and_(managed.organisation_id == Organisation.id, managed.kind == LicenceKind.MANAGED_AGENT))
+        .outerjoin(on_demand, and_(on_demand.organisation_id == Organisation.id,
+                                   on_demand.kind == LicenceKind.ON_DEMAND))
+        .outerjoin(contact, contact.id == Organisation.main_contact_id)
+        .where(*conditions).order_by(direction(sort), direction(col(Organisation.id)))
+        .offset(offset).limit(organisations_filter.page_size))
+    rows = [OrganisationRow(
+        id=organisation.id, name=organisation.name, serial_number=organisation.serial_number,
+        account_type=organisation.account_type(today), region=Region(organisation.region),
+        subscription_end=organisation.subscription_end,
+        pools={LicenceKind.MANAGED_AGENT: PoolFigures(ma_in_use or 0, ma_total or 0, ma_expiry),
+               LicenceKind.ON_DEMAND: PoolFigures(od_in_use or 0, od_total or 0, od_expiry)},
+        main_contact=contact_name, deletion_pending=bool(pending), open_licence_requests=requests)
+        for organisation, ma_in_use, ma_total, ma_expiry, od_in_use, od_total, od_expiry, contact_name, pending,
+        requests in session.exec(statement).all()]
+    if offset == 0 and len(rows) < organisations_filter.page_size:
+        return rows, len(rows)
+    return rows, session.exec(select(func.count()).select_from(Organisation).where(*conditions)).one()
+
+
+def _conditions(organisations_filter: OrganisationsFilter, today: date) -> list[ColumnElement]:
+    conditions: list[ColumnElement] = []
+    if organisations_filter.text:
+        needle = organisations_filter.text.lower()
+        conditions.append(or_(func.lower(Organisation.name).contains(needle, autoescape=True),
+                              func.lower(Organisation.serial_number).contains(needle, autoescape=True)))
+    if organisations_filter.account_type:
+        conditions.append(account_type_condition(organisations_filter.account_type, today))
+    if organisations_filter.region:
+        conditions.append(Organisation.region == organisations_filter.region)  # type: ignore[arg-type]
+    return conditions
+
+
+@dataclass(frozen=True)
+class PendingRequests:
+    """What is waiting on the vendor for one organisation."""
+
+    deletion: DeletionRequest | None
+    licence_requests: list[LicenceRequest]
+
+
+def pending_requests(*, session: Session, actor: Actor, organisation_id: int) -> PendingRequests:
+    actor.require_vendor()
+    get_organisation(session=session, organisation_id=organisation_id)
+    requests = session.exec(select(LicenceRequest).where(LicenceRequest.organisation_id == organisation_id,
+                                                         LicenceRequest.status == OPEN_LICENCE_REQUEST)
+                            .order_by(col(LicenceRequest.requested_at).desc(), col(LicenceRequest.id).desc())).all()
+    return PendingRequests(deletion=open_deletion_request(session=session, organisation_id=organisation_id),
+                           licence_requests=list(requests))
+
+
+def _counted(count: int, noun: str) -> str:
+    return f'{count} {noun}{"" if count == 1 else "s"}'

@@ -1,0 +1,111 @@
+"""The vendor's renewals pipeline: every licence pool whose expiry falls inside a horizon, filtered, sorted and paged
+by the database, and exported as CSV. The chart's totals per week or month are in `renewals_periods`."""
+
+from collections.abc import Iterator
+from dataclasses import dataclass
+from datetime import date
+
+from sqlalchemy import Select
+from sqlmodel import Session
+
+from dashboard.domain import clock
+from dashboard.domain.actor import Actor
+from dashboard.domain.csv_export import csv_text
+from dashboard.domain.formatting import format_date
+from dashboard.domain.models import LicenceKind, Region
+from dashboard.domain.renewals.filter import ACCOUNT_TYPES, HORIZONS, PAGE_SIZES, SORTS, RenewalsFilter, period_label
+from dashboard.domain.renewals.periods import RenewalPeriod, renewals_by_period
+from dashboard.domain.renewals.query import RenewalsQuery
+
+__all__ = ['ACCOUNT_TYPES', 'CSV_HEADER', 'HORIZONS', 'PAGE_SIZES', 'SORTS', 'RenewalPeriod', 'RenewalRow',
+           'RenewalsFilter', 'export_renewals_csv', 'list_renewals', 'period_label', 'renewals_by_period']
+
+WARNING_DAYS = 30
+
+
+@dataclass(frozen=True)
+class RenewalRow:
+    organisation_id: int
+    name: str
+    serial_number: str
+    account_type: str
+    region: str
+    kind: str
+    expiry_date: date
+    days_left: int
+    in_use: int
+    total: int
+    utilisation: int
+    deletion_pending: bool
+    main_contact: str | None
+
+    def shown(self) -> dict[str, str | int | bool]:
+        """The row as the table shows it; `days_class` is how its days left are highlighted."""
+        return {'id': f'{self.organisation_id}:{self.kind}', 'organisation_id': self.organisation_id,
+                'name': self.name, 'serial': self.serial_number, 'account_type': ACCOUNT_TYPES[self.account_type],
+                'region': Region(self.region).label, 'kind': LicenceKind(self.kind).label,
+                'expiry': format_date(self.expiry_date), 'days_left': days_left_text(self.days_left),
+                'days_class': days_class(self.days_left), 'licences': f'{self.in_use:,} / {self.total:,}',
+                'utilisation': f'{self.utilisation} %', 'deletion': self.deletion_pending,
+                'contact': self.main_contact or ''}
+
+
+def days_left_text(days: int) -> str:
+    if days < 0:
+        return f'{-days} day{"s" if days != -1 else ""} ago'
+    if days == 0:
+        return 'Today'
+    return f'{days} day{"s" if days != 1 else ""}'
+
+
+def days_class(days: int) -> str:
+    return 'days-expired' if days < 0 else 'days-warning' if days <= WARNING_DAYS else 'days-ok'
+
+
+def list_renewals(*, session: Session, actor: Actor, renewals_filter: RenewalsFilter, today: date | None = None
+                  ) -> tuple[list[RenewalRow], int]:
+    """One page of pools, soonest expiry first unless sorted otherwise, and the number the filter matches."""
+    actor.require_vendor()
+    today = today or clock.today()
+    query = RenewalsQuery(renewals_filter, today, session)
+    offset = (renewals_filter.page - 1) * renewals_filter.page_size
+    rows = [_row(values, today) for values in session.exec(query.page(offset, renewals_filter.page_size)).all()]
+    if offset == 0 and len(rows) < renewals_filter.page_size:
+        return rows, len(rows)  # a first page that is not full holds every match: no need to count them again
+    return rows, session.exec(query.count()).one()
+
+
+CSV_HEADER = ['Account name', 'Serial number', 'Account type', 'Region', 'Licence type', 'Expiry date', 'Days left',
+              'In use', 'Total', 'Utilisation %', 'Deletion pending', 'Main contact']
+
+
+def export_renewals_csv(*, session: Session, actor: Actor, renewals_filter: RenewalsFilter, today: date | None = None,
+                        batch_size: int = 5000) -> Iterator[str]:
+    """Every pool the filter matches (all pages), in the table's order, as CSV text in chunks: streamed, never all
+    in memory. Not a generator itself, so that a caller without permission is refused when calling."""
+    actor.require_vendor()
+    today = today or clock.today()
+    statement = RenewalsQuery(renewals_filter, today, session).rows()
+    return _csv_chunks(session, statement, today, batch_size)
+
+
+def _csv_chunks(session: Session, statement: Select, today: date, batch_size: int) -> Iterator[str]:
+    result = session.exec(statement.execution_options(yield_per=batch_size))
+    return csv_text(CSV_HEADER, ([_csv_row(_row(values, today)) for values in partition]
+                                 for partition in result.partitions()))
+
+
+def _csv_row(row: RenewalRow) -> list[object]:
+    return [row.name, row.serial_number, ACCOUNT_TYPES[row.account_type], Region(row.region).label,
+            LicenceKind(row.kind).label, row.expiry_date.isoformat(), row.days_left, row.in_use, row.total,
+            row.utilisation, row.deletion_pending, row.main_contact]
+
+
+def _row(values, today: date) -> RenewalRow:
+    (organisation_id, name, serial, account_type, region, kind, expiry, in_use, total, utilisation, deletion,
+     contact) = values
+    return RenewalRow(organisation_id=organisation_id, name=name, serial_number=serial, account_type=account_type,
+                      region=region, kind=kind, expiry_date=expiry, days_left=(expiry - today).days, in_use=in_use,
+                      total=total, utilisation=int(utilisation), deletion_pending=bool(deletion),
+                      main_contact=contact)
+

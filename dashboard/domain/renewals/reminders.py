@@ -1,0 +1,225 @@
+"""Scheduled emails about renewals: reminders to each customer before a licence pool expires, and a weekly digest of
+the coming renewals for the vendor's sales team. Both only queue mail in the outbox, each email under a key that lets
+it be queued once ever, so a job that runs twice, late, or in two processes at once sends nothing twice.
+
+Reminder stages are days before a pool's expiry date (90, 30, 7 and 0 by default). A run sends a pool at most one
+reminder: for the most urgent stage that has come, the smallest stage at or above its days left, provided that stage's
+day is at most `catch_up_days` ago (a run that missed the day catches up; a stage long past is skipped, the next one
+follows on its own day, and a pool whose expiry date was just moved gets no reminder for a stage it is already well
+inside). Once expired, a pool gets no more. The key names the pool, its expiry date and the stage: a stage goes out
+once per expiry date, and a new expiry date starts over.
+
+Like the other domain operations, each job commits its work itself, once, at the end."""
+
+from collections import defaultdict
+from collections.abc import Iterator, Sequence
+from datetime import UTC, date, datetime, timedelta
+
+from sqlalchemy import ColumnElement, Select, exists, func, or_
+from sqlmodel import Session, col, select
+
+from dashboard.config import get_settings
+from dashboard.domain.formatting import format_date
+from dashboard.domain.mail.outbox import queue_email
+from dashboard.domain.mail.templates import render_email
+from dashboard.domain.models import (
+    DeletionRequest,
+    DeletionStatus,
+    LicenceKind,
+    LicencePool,
+    Organisation,
+    OutboxEmail,
+    Region,
+    Role,
+    User,
+)
+
+REMINDER_STAGES = (90, 30, 7, 0)
+CATCH_UP_DAYS = 7
+DIGEST_DAYS = 30
+DIGEST_ROWS = 200
+RECIPIENT_ROLES = (Role.GLOBAL_ADMIN, Role.BILLING_ADMIN)
+BATCH = 1000  # ids or keys per IN (...) list
+
+
+def queue_renewal_reminders(*, session: Session, now: datetime, stages: Sequence[int] = REMINDER_STAGES,
+                            catch_up_days: int = CATCH_UP_DAYS) -> int:
+    """Queues the reminders due `now` (see the module's doc) to each account's main contact and billing users (global
+    and billing admins), active ones only, and returns how many it queued. An account with none of them is skipped,
+    its stage left unsent. Cancelled accounts, and accounts whose deletion has started, get none; nor do accounts with
+    a pending deletion request: they asked to leave, and a reminder to renew would contradict that (if they withdraw
+    the request, the reminders resume with the next stage due; a stage missed meanwhile within `catch_up_days` is
+    caught up).
+
+    A few statements whatever the number of pools: the due pools, the keys already used, the recipients of the rest
+    (the lists in batches of 1000), then one insert per email queued."""
+    stages = _checked_stages(stages)
+    if catch_up_days < 0:
+        raise ValueError('catch_up_days must not be negative.')
+    if not stages:
+        return 0
+    today = utc_date(now)
+    expiring = or_(*(col(LicencePool.expiry_date).between(today + timedelta(days=max(stage - catch_up_days, 0)),
+                                                          today + timedelta(days=stage)) for stage in stages))
+    pools = session.exec(select(col(LicencePool.id).label('pool_id'), LicencePool.kind, LicencePool.total,
+                                LicencePool.in_use, LicencePool.expiry_date, LicencePool.organisation_id,
+                                Organisation.name, Organisation.serial_number)
+                         .join(Organisation, col(Organisation.id) == LicencePool.organisation_id)
+                         .where(expiring, *_renewing_accounts(), ~_deletion_requested())
+                         .order_by(LicencePool.expiry_date, LicencePool.id)).all()
+    due = {}
+    for pool in pools:
+        stage = due_stage((pool.expiry_date - today).days, stages, catch_up_days)
+        if stage is not None:
+            due[reminder_key(pool.pool_id, pool.expiry_date, stage)] = pool
+    for chunk in _batches(list(due)):
+        for key in session.exec(select(OutboxEmail.dedupe_key).where(col(OutboxEmail.dedupe_key).in_(chunk))):
+            del due[key]
+    recipients = _recipients(session, {pool.organisation_id for pool in due.values()})
+    sales = get_settings().vendor_sales_email
+    queued = 0
+    for key, (_, kind, total, in_use, expiry, account_id, name, serial) in due.items():
+        if not recipients.get(account_id):
+            continue
+        days_left = (expiry - today).days
+        email = render_email('renewal_reminder', account=name, serial=serial, kind_label=LicenceKind(kind).label,
+                             total=total, in_use=in_use, expiry=format_date(expiry),
+                             days_left=days_left, when=expires_when(days_left), sales_email=sales)
+        queued += queue_email(session=session, to=recipients[account_id], subject=email.subject,
+                              body_text=email.body_text, body_html=email.body_html, organisation_id=account_id,
+                              kind='renewal_reminder', dedupe_key=key)
+    session.commit()
+    return queued
+
+
+def due_stage(days_left: int, stages: Sequence[int], catch_up_days: int = CATCH_UP_DAYS) -> int | None:
+    """The stage a pool `days_left` from expiry is reminded of, if any: the smallest stage at or above its days left,
+    if that stage's day is at most `catch_up_days` ago."""
+    if days_left < 0:
+        return None
+    stage = min((stage for stage in stages if stage >= days_left), default=None)
+    return stage if stage is not None and stage - days_left <= catch_up_days else None
+
+
+def reminder_key(pool_id: int, expiry: date, stage: int) -> str:
+    return f'renewal-reminder:pool={pool_id}:expiry={expiry.isoformat()}:stage={stage}'
+
+
+def expires_when(days_left: int) -> str:
+    if days_left == 0:
+        return 'today'
+    return f'in {days_left} day{"" if days_left == 1 else "s"}'
+
+
+def queue_sales_digest(*, session: Session, now: datetime, weekday: int = 0) -> int:
+    """Once per ISO week, on `weekday` (0 is Monday) or the first run after it in that week: one email to the vendor's
+    sales address with the renewals of the next 30 days (today and the 30 days after it, as the Renewals page's
+    30-day horizon; cancelled accounts, and those whose deletion has started, left out): counts by licence type and
+    region, and the pools soonest first, at most 200 of them. A week without renewals gets an 'all quiet' digest, so
+    that sales can tell a quiet week from a job that did not run.
+    Returns 1 if it queued the digest, else 0."""
+    if not 0 <= weekday <= 6:
+        raise ValueError('weekday must be 0 (Monday) to 6 (Sunday).')
+    today = utc_date(now)
+    sales = get_settings().vendor_sales_email
+    if today.weekday() < weekday or not sales:
+        return 0
+    year, week, _ = today.isocalendar()
+    key = f'sales-digest:week={year}-W{week:02d}'
+    if session.exec(select(OutboxEmail.id).where(OutboxEmail.dedupe_key == key)).first() is not None:
+        return 0
+    last = today + timedelta(days=DIGEST_DAYS)
+    renewing = (col(LicencePool.expiry_date).between(today, last), *_renewing_accounts())
+
+    def pools(statement: Select) -> Select:
+        return statement.select_from(LicencePool) \
+            .join(Organisation, col(Organisation.id) == LicencePool.organisation_id).where(*renewing)
+
+    counts = session.exec(pools(select(Organisation.region, LicencePool.kind, func.count(),
+                                       func.sum(LicencePool.total))).group_by(Organisation.region, LicencePool.kind)
+                          ).all()
+    accounts = session.exec(pools(select(func.count(col(Organisation.id).distinct())))).one()
+    rows = session.exec(pools(select(Organisation.name, Organisation.serial_number, LicencePool.kind,
+                                     LicencePool.expiry_date, LicencePool.in_use, LicencePool.total))
+                        .order_by(LicencePool.expiry_date, Organisation.name, Organisation.serial_number,
+                                  LicencePool.kind).limit(DIGEST_ROWS)).all()
+    renewals = sum(count for _, _, count, _ in counts)
+    email = render_email('sales_digest', week=f'{year}-W{week:02d}', first=format_date(today),
+                         last=format_date(last), days=DIGEST_DAYS, renewals=renewals, accounts=accounts,
+                         **_digest_counts(counts), rows=[_digest_row(row, today) for row in rows],
+                         more=renewals - len(rows))
+    queued = queue_email(session=session, to=sales, subject=email.subject, body_text=email.body_text,
+                         body_html=email.body_html, kind='sales_digest', dedupe_key=key)
+    session.commit()
+    return int(queued)
+
+
+def utc_date(now: datetime) -> date:
+    """`now`'s date in UTC; a naive `now` is taken to be UTC already."""
+    return (now.replace(tzinfo=UTC) if now.tzinfo is None else now.astimezone(UTC)).date()
+
+
+def _renewing_accounts() -> tuple[ColumnElement[bool], ...]:
+    """Accounts that can still renew: not cancelled, and no deletion started or done."""
+    deleted = exists().where(DeletionRequest.organisation_id == Organisation.id,
+                             col(DeletionRequest.status).in_((DeletionStatus.IN_PROGRESS, DeletionStatus.COMPLETED)))
+    return col(Organisation.cancelled_at).is_(None), ~deleted
+
+
+def _deletion_requested() -> ColumnElement[bool]:
+    """The account has a pending deletion request: it is leaving, so no 'renew your licences' reminder. (The sales
+    digest still lists it: sales may want to talk to a leaving customer.)"""
+    return exists().where(DeletionRequest.organisation_id == Organisation.id,
+                          col(DeletionRequest.status) == DeletionStatus.PENDING)
+
+
+def _recipients(session: Session, account_ids: set[int]) -> dict[int, list[str]]:
+    """Each account's main contact, then its billing users, active ones only, each address once whatever its case."""
+    found: dict[int, list[tuple[bool, int, str]]] = defaultdict(list)
+    is_main = col(User.id) == Organisation.main_contact_id
+    for chunk in _batches(sorted(account_ids)):
+        statement = select(User.organisation_id, User.id, User.email, is_main) \
+            .join(Organisation, col(Organisation.id) == User.organisation_id) \
+            .where(col(User.organisation_id).in_(chunk), col(User.is_active).is_(True),
+                   or_(col(User.role).in_(RECIPIENT_ROLES), is_main))
+        for account_id, user_id, email, main in session.exec(statement):
+            found[account_id].append((not main, user_id, email))
+    recipients = {}
+    for account_id, users in found.items():
+        addresses: dict[str, str] = {}
+        for _, _, email in sorted(users):
+            addresses.setdefault(email.lower(), email)
+        recipients[account_id] = list(addresses.values())
+    return recipients
+
+
+def _digest_counts(counts: Sequence) -> dict[str, object]:
+    """Renewals per region and licence type, with totals, and the licences they hold per licence type."""
+    by_region = {region: {kind: 0 for kind in LicenceKind} for region in Region}
+    licences = dict.fromkeys(LicenceKind, 0)
+    for region, kind, count, total in counts:
+        by_region[Region(region)][LicenceKind(kind)] += count
+        licences[LicenceKind(kind)] += total or 0
+    kinds = [{'label': kind.label, 'renewals': sum(by_region[region][kind] for region in Region),
+              'licences': licences[kind]} for kind in LicenceKind]
+    regions = [{'label': region.label, 'counts': [by_region[region][kind] for kind in LicenceKind],
+                'renewals': sum(by_region[region].values())} for region in Region]
+    return {'kinds': kinds, 'regions': regions}
+
+
+def _digest_row(row, today: date) -> dict[str, object]:
+    name, serial, kind, expiry, in_use, total = row
+    return {'name': name, 'serial': serial, 'kind': LicenceKind(kind).label, 'expiry': format_date(expiry),
+            'days_left': (expiry - today).days, 'in_use': in_use, 'total': total,
+            'utilisation': (200 * in_use + total) // (2 * total) if total else 0}  # rounded half up, as on Renewals
+
+
+def _checked_stages(stages: Sequence[int]) -> list[int]:
+    if any(isinstance(stage, bool) or not isinstance(stage, int) or stage < 0 for stage in stages):
+        raise ValueError(f'Reminder stages are whole numbers of days before expiry, 0 or more: {list(stages)}.')
+    return sorted(set(stages))
+
+
+def _batches(values: list) -> Iterator[list]:
+    for start in range(0, len(values), BATCH):
+        yield values[start:start + BATCH]

@@ -1,0 +1,34 @@
+"""The vendor back office's paths, and the check every back-office page makes before it shows anything."""
+
+from fastapi import Request
+from fastapi.responses import RedirectResponse
+from nicegui import ui
+
+from dashboard.db import Database
+from dashboard.ui.session import SignedIn, signed_in, to_login
+from dashboard.ui.theme import frame
+
+RENEWALS_PATH = '/vendor/renewals'
+OVERVIEW_PATH = '/vendor/overview'
+ORGANISATIONS_PATH = '/vendor/organisations'
+SIGN_INS_PATH = '/vendor/sign-ins'
+
+
+def organisation_path(organisation_id: int) -> str:
+    return f'{ORGANISATIONS_PATH}/{organisation_id}'
+
+
+async def vendor_visitor(db: Database, request: Request) -> SignedIn | RedirectResponse | None:
+    """The signed-in member of the vendor's staff; else a redirect to the login page (signed out), or None once a
+    refusal has been shown (a customer: the back office is not theirs, whatever URL they type)."""
+    who = await signed_in(db)
+    if who is None:
+        return to_login(request.url.path + (f'?{request.url.query}' if request.url.query else ''))
+    if not who.actor.is_vendor:
+        with frame(who, 'Back office'), ui.card().classes('card p-6 max-w-xl'):
+            with ui.row().classes('items-center gap-3'):
+                ui.icon('lock', size='2rem', color='grey-7')
+                ui.label('This page is for the vendor\'s staff').classes('text-lg font-medium')
+            ui.label('Your organisation\'s licences are on the Billing page.').classes('text-grey-8')
+        return None
+    return who
