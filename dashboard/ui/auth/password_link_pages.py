@@ -20,6 +20,7 @@ from dashboard.domain.auth.links import (
 )
 from dashboard.domain.auth.models import AccountLinkPurpose
 from dashboard.domain.errors import DomainError
+from dashboard.domain.vendor import Vendor
 from dashboard.ui.client_address import request_address
 from dashboard.ui.session import sign_out
 
@@ -31,17 +32,17 @@ PASSWORD_SET = 'Your password is set. Log in with it now.'
 MAX_EMAIL = 320
 
 
-def register(db: Database) -> None:
+def register(db: Database, vendor: Vendor) -> None:
     @ui.page(FORGOT_PASSWORD_PATH, title='Forgot password')
     def forgot_password_page(request: Request) -> None:
-        forgot_password_form(db, client_address=request_address(request))
+        forgot_password_form(db, vendor, client_address=request_address(request))
 
     @ui.page(SET_PASSWORD_PATH, title='Choose a password')
     async def set_password_page(request: Request, token: str = '') -> None:
         await set_password_form(db, token=token, client_address=request_address(request))
 
 
-def forgot_password_form(db: Database, *, client_address: str | None) -> None:
+def forgot_password_form(db: Database, vendor: Vendor, *, client_address: str | None) -> None:
     public_url = get_settings().public_url
 
     def send() -> None:
@@ -51,7 +52,7 @@ def forgot_password_form(db: Database, *, client_address: str | None) -> None:
             return
         email.props(remove='error error-message')
         # The answer never waits for the work, so that it comes as fast whether the account exists or not.
-        background_tasks.create(run.io_bound(_request_reset, db, typed, public_url, client_address),
+        background_tasks.create(run.io_bound(_request_reset, db, vendor, typed, public_url, client_address),
                                 name='password reset request')
         answer.set_visibility(True)
         email.set_value('')
@@ -69,10 +70,11 @@ def forgot_password_form(db: Database, *, client_address: str | None) -> None:
         ui.link('Back to log in', '/login').classes('text-primary text-sm')
 
 
-def _request_reset(db: Database, email: str, public_url: str, client_address: str | None) -> None:
+def _request_reset(db: Database, vendor: Vendor, email: str, public_url: str, client_address: str | None) -> None:
     try:
         with db.session() as session:
-            request_password_reset(session=session, email=email, public_url=public_url, client_address=client_address)
+            request_password_reset(session=session, email=email, public_url=public_url, client_address=client_address,
+                                   vendor=vendor)
     except Exception:  # off the request path: nobody to tell but the log (which gets no email and no token)
         log.exception('A password reset request failed')
 

@@ -23,6 +23,7 @@ from dashboard.domain.organisations.licence_admin import (
     change_pool_total,
     convert_trial,
 )
+from dashboard.domain.vendor import Vendor
 from dashboard.ui.number_input import NumberInput
 from dashboard.ui.session import refuse_if_signed_out
 
@@ -172,7 +173,8 @@ async def convert(db: Database, actor: Actor, view: BillingView) -> str | None:
     return await form.open()
 
 
-async def bring_forward(db: Database, actor: Actor, organisation_id: int, effective_date: date) -> str | None:
+async def bring_forward(db: Database, actor: Actor, organisation_id: int, vendor: Vendor,
+                        effective_date: date) -> str | None:
     """The seed's "completed sooner": an earlier effective date, from today on; the contacts are told."""
     today = clock.today()
     form = AdminForm(actor, 'Bring the cancellation forward', 'Bring forward')
@@ -190,7 +192,7 @@ async def bring_forward(db: Database, actor: Actor, organisation_id: int, effect
         def work() -> str:
             with db.session() as session:
                 request = bring_deletion_forward(session=session, actor=actor, organisation_id=organisation_id,
-                                                 effective_date=value)
+                                                 effective_date=value, vendor=vendor)
             return f'The cancellation now takes effect at the end of {format_date(request.effective_date)}; the ' \
                    f'contacts are notified.'
         return work

@@ -21,6 +21,7 @@ from dashboard.domain.errors import DomainError, NotFound
 from dashboard.domain.formatting import format_date, format_timestamp
 from dashboard.domain.models import DeletionStatus, LicenceKind, Plan
 from dashboard.domain.organisations.listing import PendingRequests, pending_requests
+from dashboard.domain.vendor import Vendor
 from dashboard.ui.backoffice import licence_admin_dialogs as dialogs
 from dashboard.ui.backoffice.access import ORGANISATIONS_PATH, organisation_path, vendor_visitor
 from dashboard.ui.backoffice.people_card import people_card
@@ -31,7 +32,7 @@ from dashboard.ui.session import SignedIn, refuse_if_signed_out
 from dashboard.ui.theme import frame
 
 
-def register(db: Database) -> None:
+def register(db: Database, vendor: Vendor) -> None:
     @ui.page(f'{ORGANISATIONS_PATH}/{{organisation_id}}', title='Organisation')
     async def organisation_page(organisation_id: str, request: Request) -> RedirectResponse | None:
         who = await vendor_visitor(db, request)
@@ -39,7 +40,7 @@ def register(db: Database) -> None:
             return who
         # Not a whole number of at most 18 digits (a 64-bit id): no such organisation, rather than a database error.
         valid = organisation_id.isdecimal() and len(organisation_id) <= 18
-        panel = OrganisationPanel(db, who.actor, int(organisation_id) if valid else 0)
+        panel = OrganisationPanel(db, who.actor, int(organisation_id) if valid else 0, vendor)
         try:
             await panel.load()
         except NotFound:
@@ -52,7 +53,7 @@ def register(db: Database) -> None:
             _back_link()
             panel.show()
             panel.dialog_host = ui.element()
-            await billing_view(db, who.actor, panel.organisation_id, query=dict(request.query_params),
+            await billing_view(db, who.actor, panel.organisation_id, vendor, query=dict(request.query_params),
                                path=organisation_path(panel.organisation_id))
             follow_changes(db, lambda _changed: panel.reload(), organisation_id=panel.organisation_id)
         return None
@@ -65,10 +66,11 @@ def _back_link() -> None:
 class OrganisationPanel:
     """The Admin Team's card (read-only for sales) and what is waiting on the vendor."""
 
-    def __init__(self, db: Database, actor: Actor, organisation_id: int) -> None:
+    def __init__(self, db: Database, actor: Actor, organisation_id: int, vendor: Vendor) -> None:
         self.db = db
         self.actor = actor
         self.organisation_id = organisation_id
+        self.vendor = vendor
         self.view: BillingView | None = None
         self.pending: PendingRequests | None = None
         self.deletion: DeletionProgress | None = None
@@ -96,7 +98,8 @@ class OrganisationPanel:
         with ui.row().classes('w-full gap-4 items-stretch'):
             self._admin_card(self.view)
             self._requests_card(self.pending)
-        people_card(self.db, self.actor, self.organisation_id, self.people, reload=self.reload, action=self._action)
+        people_card(self.db, self.actor, self.organisation_id, self.vendor, self.people, reload=self.reload,
+                    action=self._action)
 
     def _admin_card(self, view: BillingView) -> None:
         admin = self.actor.is_admin_team
@@ -169,7 +172,7 @@ class OrganisationPanel:
                         and request.effective_date > clock.today():
                     self._action('Bring forward', 'fast_forward',
                                  partial(dialogs.bring_forward, self.db, self.actor, self.organisation_id,
-                                         request.effective_date)).mark('bring-forward')
+                                         self.vendor, request.effective_date)).mark('bring-forward')
             if not pending.licence_requests:
                 ui.label('No open licence requests.').classes('text-grey-7')
             for licence_request in pending.licence_requests:

@@ -18,7 +18,6 @@ from dashboard.domain.organisations.listing import (
     OrganisationsFilter,
     list_organisations,
 )
-from dashboard.ui.backoffice import organisation_page
 from dashboard.ui.backoffice.access import ORGANISATIONS_PATH, organisation_path, vendor_visitor
 from dashboard.ui.live import follow_changes
 from dashboard.ui.session import SignedIn
@@ -55,8 +54,6 @@ def register(db: Database) -> None:
             listing.show(rows, count)
             follow_changes(db, lambda _changed: listing.load_page())
         return None
-
-    organisation_page.register(db)
 
 
 class OrganisationList:

@@ -2,7 +2,6 @@
 
 from nicegui import run, ui
 
-from dashboard.config import get_settings
 from dashboard.db import Database
 from dashboard.domain import clock
 from dashboard.domain.actor import Actor
@@ -10,12 +9,13 @@ from dashboard.domain.billing.licence_details import BillingView
 from dashboard.domain.deletion.requests import PURGE_DAYS, effective_date_for, request_deletion
 from dashboard.domain.errors import DomainError
 from dashboard.domain.formatting import format_date
+from dashboard.domain.vendor import Vendor
 from dashboard.ui.session import refuse_if_signed_out
 
 
-async def confirm_deletion(db: Database, actor: Actor, view: BillingView) -> bool:
+async def confirm_deletion(db: Database, actor: Actor, view: BillingView, vendor: Vendor) -> bool:
     """Shows the dialog; True once a request is recorded (or was already open)."""
-    product = get_settings().product_name
+    product = vendor.product_name
     today = clock.today()
     effective = effective_date_for(view.subscription_end, today)
     with ui.dialog() as dialog, ui.card().classes('max-w-xl p-6 gap-3'):
@@ -53,7 +53,7 @@ async def confirm_deletion(db: Database, actor: Actor, view: BillingView) -> boo
 
         def record() -> None:
             with db.session() as session:
-                request_deletion(session=session, actor=actor, organisation_id=view.organisation_id)
+                request_deletion(session=session, actor=actor, organisation_id=view.organisation_id, vendor=vendor)
         try:
             await run.io_bound(record)
         except DomainError as error:

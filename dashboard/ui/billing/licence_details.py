@@ -13,6 +13,7 @@ from dashboard.domain.deletion.requests import withdraw_deletion
 from dashboard.domain.errors import DomainError
 from dashboard.domain.formatting import format_date
 from dashboard.domain.models import DeletionStatus, LicenceKind
+from dashboard.domain.vendor import Vendor
 from dashboard.ui.billing.deletion_dialog import confirm_deletion
 from dashboard.ui.billing.deletion_timeline import deletion_timeline
 from dashboard.ui.billing.licence_request_dialog import open_licence_request_dialog
@@ -20,8 +21,8 @@ from dashboard.ui.live import survives_refresh
 from dashboard.ui.session import refuse_if_signed_out
 
 
-async def licence_details(db: Database, actor: Actor, organisation_id: int) -> 'LicenceDetails':
-    details = LicenceDetails(db, actor, organisation_id)
+async def licence_details(db: Database, actor: Actor, organisation_id: int, vendor: Vendor) -> 'LicenceDetails':
+    details = LicenceDetails(db, actor, organisation_id, vendor)
     await details.load()
     details.show()
     details.dialog_host = ui.element()
@@ -29,10 +30,11 @@ async def licence_details(db: Database, actor: Actor, organisation_id: int) -> '
 
 
 class LicenceDetails:
-    def __init__(self, db: Database, actor: Actor, organisation_id: int) -> None:
+    def __init__(self, db: Database, actor: Actor, organisation_id: int, vendor: Vendor) -> None:
         self.db = db
         self.actor = actor
         self.organisation_id = organisation_id
+        self.vendor = vendor
         self.view: BillingView | None = None
         self.deletion: DeletionProgress | None = None
         # Dialogs live outside the refreshed cards: a live refresh while one is open must not take it away.
@@ -148,7 +150,7 @@ class LicenceDetails:
         if refuse_if_signed_out(self.actor):
             return
         with self.dialog_host:
-            confirmed = await confirm_deletion(self.db, self.actor, self.view)
+            confirmed = await confirm_deletion(self.db, self.actor, self.view, self.vendor)
         if confirmed:
             await self.reload()
 
@@ -160,7 +162,8 @@ class LicenceDetails:
 
         def withdraw() -> None:
             with self.db.session() as session:
-                withdraw_deletion(session=session, actor=self.actor, organisation_id=self.organisation_id)
+                withdraw_deletion(session=session, actor=self.actor, organisation_id=self.organisation_id,
+                                  vendor=self.vendor)
         try:
             await run.io_bound(withdraw)
         except DomainError as error:
@@ -174,7 +177,7 @@ class LicenceDetails:
         if refuse_if_signed_out(self.actor):
             return
         with self.dialog_host:
-            open_licence_request_dialog(self.db, self.actor, self.organisation_id, purchase=False)
+            open_licence_request_dialog(self.db, self.actor, self.organisation_id, self.vendor, purchase=False)
 
 
 _ACCOUNT_TYPE_COLOURS = {'Active': 'positive', 'Trial': 'accent', 'Expired': 'negative'}

@@ -5,6 +5,7 @@ from fastapi.responses import RedirectResponse
 from nicegui import ui
 
 from dashboard.db import Database
+from dashboard.domain.vendor import Vendor
 from dashboard.ui.billing.licence_request_dialog import open_licence_request_dialog
 from dashboard.ui.billing.view import billing_view
 from dashboard.ui.session import SignedIn, landing_path, refuse_if_signed_out, signed_in, to_login
@@ -13,7 +14,7 @@ from dashboard.ui.theme import frame
 BILLING_PATH = '/account/billing'
 
 
-def register(db: Database) -> None:
+def register(db: Database, vendor: Vendor) -> None:
     @ui.page('/', title='Web Portal')
     async def home_page() -> RedirectResponse | None:
         who = await signed_in(db)
@@ -35,16 +36,17 @@ def register(db: Database) -> None:
             with frame(who, 'Billing'):
                 _no_billing_access(who)
             return None
-        with frame(who, 'Account › Billing', active=BILLING_PATH, on_buy_now=lambda: _buy_now(db, who)):
-            await billing_view(db, who.actor, organisation_id, query=dict(request.query_params), path=BILLING_PATH)
+        with frame(who, 'Account › Billing', active=BILLING_PATH, on_buy_now=lambda: _buy_now(db, who, vendor)):
+            await billing_view(db, who.actor, organisation_id, vendor, query=dict(request.query_params),
+                               path=BILLING_PATH)
         return None
 
 
-def _buy_now(db: Database, who: SignedIn) -> None:
+def _buy_now(db: Database, who: SignedIn, vendor: Vendor) -> None:
     assert who.actor.organisation_id is not None
     if refuse_if_signed_out(who.actor):
         return
-    open_licence_request_dialog(db, who.actor, who.actor.organisation_id, purchase=True)
+    open_licence_request_dialog(db, who.actor, who.actor.organisation_id, vendor, purchase=True)
 
 
 def _no_billing_access(who: SignedIn) -> None:

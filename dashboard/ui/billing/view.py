@@ -8,6 +8,7 @@ from nicegui import run, ui
 from dashboard.db import Database
 from dashboard.domain.actor import Actor
 from dashboard.domain.auth.accounts import active_user
+from dashboard.domain.vendor import Vendor
 from dashboard.ui.billing.licence_details import licence_details
 from dashboard.ui.billing.licence_history import LicenceHistoryTab, licence_history
 from dashboard.ui.live import follow_changes
@@ -16,7 +17,8 @@ from dashboard.ui.session import still_signed_in
 DETAILS, HISTORY = 'details', 'history'
 
 
-async def billing_view(db: Database, actor: Actor, organisation_id: int, *, query: dict[str, str], path: str) -> None:
+async def billing_view(db: Database, actor: Actor, organisation_id: int, vendor: Vendor, *, query: dict[str, str],
+                       path: str) -> None:
     """`query` is the page's URL query: which tab is open and the history filters, so a view can be shared."""
     selected = HISTORY if query.get('tab') == HISTORY else DETAILS
     history_query = {key: value for key, value in query.items() if key != 'tab'}
@@ -54,7 +56,7 @@ async def billing_view(db: Database, actor: Actor, organisation_id: int, *, quer
         ui.tab(HISTORY, label='Licence history', icon='history')
     with ui.tab_panels(tabs, value=selected).classes('w-full bg-transparent').props('keep-alive'):
         with ui.tab_panel(DETAILS).classes('p-0 pt-2'):
-            details = await licence_details(db, actor, organisation_id)
+            details = await licence_details(db, actor, organisation_id, vendor)
         with ui.tab_panel(HISTORY).classes('p-0 pt-2') as history_panel:
             pass
 
