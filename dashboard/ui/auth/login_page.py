@@ -10,10 +10,10 @@ from dashboard.domain.actor import Actor
 from dashboard.domain.auth.accounts import MAX_EMAIL_LENGTH, MAX_PASSWORD_INPUT
 from dashboard.domain.auth.password_pool import PasswordCheckPool
 from dashboard.domain.auth.sign_in_attempts import WRONG_CREDENTIALS
-from dashboard.ui.auth.password_link_pages import FORGOT_PASSWORD_PATH, PASSWORD_SET
+from dashboard.ui.auth.password_link_pages import PASSWORD_SET
 from dashboard.ui.auth.second_factor import second_factor_step
 from dashboard.ui.auth.sign_in_attempt import attempt_sign_in, current_client_address
-from dashboard.ui.paths import safe_next_path
+from dashboard.ui.paths import FORGOT_PASSWORD_PATH, LOGIN_PATH, safe_next_path
 from dashboard.ui.session import complete_sign_in, landing_path, signed_in
 
 __all__ = ['WRONG_CREDENTIALS', 'login_form', 'password_accepted', 'register']
@@ -23,7 +23,7 @@ def register(db: Database, *, pool: PasswordCheckPool | None = None) -> None:
     settings = get_settings()
     pool = pool or PasswordCheckPool(workers=settings.password_check_workers, queue=settings.password_check_queue)
 
-    @ui.page('/login', title='Log in')
+    @ui.page(LOGIN_PATH, title='Log in')
     async def login_page(next: str = '', password_set: str = '') -> RedirectResponse | None:  # noqa: A002
         who = await signed_in(db)
         if who is not None:

@@ -11,21 +11,15 @@ from nicegui import background_tasks, run, ui
 from dashboard.config import get_settings
 from dashboard.db import Database
 from dashboard.domain.auth.accounts import MAX_PASSWORD_LENGTH, MIN_PASSWORD_LENGTH
-from dashboard.domain.auth.links import (
-    SET_PASSWORD_PATH,
-    LinkNotValid,
-    check_link,
-    request_password_reset,
-    use_link,
-)
+from dashboard.domain.auth.links import LinkNotValid, check_link, request_password_reset, use_link
 from dashboard.domain.auth.models import AccountLinkPurpose
 from dashboard.domain.errors import DomainError
 from dashboard.domain.vendor import Vendor
 from dashboard.ui.client_address import request_address
+from dashboard.ui.paths import FORGOT_PASSWORD_PATH, LOGIN_PATH, SET_PASSWORD_PATH
 from dashboard.ui.session import sign_out
 
 log = logging.getLogger(__name__)
-FORGOT_PASSWORD_PATH = '/forgot-password'
 RESET_ANSWER = 'If an account exists for that email, we have sent a link to reset the password. It works for 1 hour.'
 PASSWORD_SET_QUERY = 'password_set'
 PASSWORD_SET = 'Your password is set. Log in with it now.'
@@ -67,7 +61,7 @@ def forgot_password_form(db: Database, vendor: Vendor, *, client_address: str | 
             answer.set_visibility(False)
             ui.button('Send link', on_click=send).classes('w-full').props('unelevated')
         form.on('keydown.enter', send)
-        ui.link('Back to log in', '/login').classes('text-primary text-sm')
+        ui.link('Back to log in', LOGIN_PATH).classes('text-primary text-sm')
 
 
 def _request_reset(db: Database, vendor: Vendor, email: str, public_url: str, client_address: str | None) -> None:
@@ -104,7 +98,7 @@ async def set_password_form(db: Database, *, token: str, client_address: str | N
                 _show(error, 'The password could not be set just now and nothing was changed: please try again.')
             else:
                 await sign_out()  # whoever this browser was signed in as, the next step is to log in as this person
-                ui.navigate.to(f'/login?{PASSWORD_SET_QUERY}=1')
+                ui.navigate.to(f'{LOGIN_PATH}?{PASSWORD_SET_QUERY}=1')
                 return
             finally:
                 button.props(remove='loading')

@@ -14,6 +14,7 @@ from dashboard.domain.auth.two_factor import SecondFactor, pass_with_code, pass_
 from dashboard.domain.errors import DomainError
 from dashboard.ui.auth.two_factor_setup import code_input, enrolment, recovery_codes_panel
 from dashboard.ui.client_address import client_address
+from dashboard.ui.paths import LOGIN_PATH
 
 OnPassed = Callable[[], Awaitable[None] | None]
 STEP_SECONDS = 300  # after this long, the password must be typed again
@@ -50,7 +51,7 @@ def _ask_for_code(db: Database, actor: Actor, on_passed: OnPassed) -> None:
         error.set_visibility(False)
         if time.monotonic() - started > STEP_SECONDS:
             _show(error, EXPIRED)
-            ui.timer(2, lambda: ui.navigate.to('/login'), once=True)
+            ui.timer(2, lambda: ui.navigate.to(LOGIN_PATH), once=True)
             return
         button.disable()
         try:
@@ -84,7 +85,7 @@ def _ask_for_code(db: Database, actor: Actor, on_passed: OnPassed) -> None:
         button = ui.button('Verify', on_click=submit).classes('w-full').props('unelevated')
         toggle = ui.button('Use a recovery code instead', on_click=switch).props('flat dense no-caps') \
             .classes('self-start text-primary')
-        ui.link('Back to log in', '/login').classes('text-sm text-grey-8')
+        ui.link('Back to log in', LOGIN_PATH).classes('text-sm text-grey-8')
         code.on('keydown.enter', submit)
 
 

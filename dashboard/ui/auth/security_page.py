@@ -14,10 +14,9 @@ from dashboard.ui.auth.sign_in_log import sign_in_log
 from dashboard.ui.auth.two_factor_setup import code_input, enrolment, recovery_codes_panel
 from dashboard.ui.billing.licence_details import titled_card
 from dashboard.ui.client_address import client_address
+from dashboard.ui.paths import SECURITY_PATH
 from dashboard.ui.session import SignedIn, refuse_if_signed_out, signed_in, to_login
 from dashboard.ui.theme import frame
-
-SECURITY_PATH = '/account/security'
 
 
 def register(db: Database) -> None:

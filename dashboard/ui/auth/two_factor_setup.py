@@ -16,6 +16,7 @@ from dashboard.domain.auth.totp import new_secret, provisioning_uri
 from dashboard.domain.auth.two_factor import enable_two_factor
 from dashboard.domain.errors import DomainError
 from dashboard.ui.client_address import client_address
+from dashboard.ui.paths import LOGIN_PATH
 
 OnCodes = Callable[[list[str]], Awaitable[None] | None]
 Check = Callable[[], bool]  # whether the page may still act (its browser still signed in)
@@ -28,7 +29,7 @@ def enrolment(db: Database, actor: Actor, *, on_enabled: OnCodes, may_act: Check
 
     async def confirm() -> None:
         if not may_act():
-            ui.navigate.to('/login')
+            ui.navigate.to(LOGIN_PATH)
             return
         error.set_visibility(False)
         button.disable()

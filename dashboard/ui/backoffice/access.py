@@ -1,4 +1,4 @@
-"""The vendor back office's paths, and the check every back-office page makes before it shows anything."""
+"""The check every back-office page makes before it shows anything."""
 
 from fastapi import Request
 from fastapi.responses import RedirectResponse
@@ -7,15 +7,6 @@ from nicegui import ui
 from dashboard.db import Database
 from dashboard.ui.session import SignedIn, signed_in, to_login
 from dashboard.ui.theme import frame
-
-RENEWALS_PATH = '/vendor/renewals'
-OVERVIEW_PATH = '/vendor/overview'
-ORGANISATIONS_PATH = '/vendor/organisations'
-SIGN_INS_PATH = '/vendor/sign-ins'
-
-
-def organisation_path(organisation_id: int) -> str:
-    return f'{ORGANISATIONS_PATH}/{organisation_id}'
 
 
 async def vendor_visitor(db: Database, request: Request) -> SignedIn | RedirectResponse | None:

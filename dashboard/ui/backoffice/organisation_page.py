@@ -23,17 +23,18 @@ from dashboard.domain.models import DeletionStatus, LicenceKind, Plan
 from dashboard.domain.organisations.listing import PendingRequests, pending_requests
 from dashboard.domain.vendor import Vendor
 from dashboard.ui.backoffice import licence_admin_dialogs as dialogs
-from dashboard.ui.backoffice.access import ORGANISATIONS_PATH, organisation_path, vendor_visitor
+from dashboard.ui.backoffice.access import vendor_visitor
 from dashboard.ui.backoffice.people_card import people_card
 from dashboard.ui.billing.licence_details import titled_card
 from dashboard.ui.billing.view import billing_view
 from dashboard.ui.live import follow_changes, survives_refresh
+from dashboard.ui.paths import ORGANISATION_PATH, ORGANISATIONS_PATH, organisation_path
 from dashboard.ui.session import SignedIn, refuse_if_signed_out
 from dashboard.ui.theme import frame
 
 
 def register(db: Database, vendor: Vendor) -> None:
-    @ui.page(f'{ORGANISATIONS_PATH}/{{organisation_id}}', title='Organisation')
+    @ui.page(ORGANISATION_PATH, title='Organisation')
     async def organisation_page(organisation_id: str, request: Request) -> RedirectResponse | None:
         who = await vendor_visitor(db, request)
         if not isinstance(who, SignedIn):

@@ -18,8 +18,9 @@ from dashboard.domain.organisations.listing import (
     OrganisationsFilter,
     list_organisations,
 )
-from dashboard.ui.backoffice.access import ORGANISATIONS_PATH, organisation_path, vendor_visitor
+from dashboard.ui.backoffice.access import vendor_visitor
 from dashboard.ui.live import follow_changes
+from dashboard.ui.paths import ORGANISATIONS_PATH, organisation_path
 from dashboard.ui.session import SignedIn
 from dashboard.ui.table_events import clicked_row_id, read_page, table_request
 from dashboard.ui.theme import frame

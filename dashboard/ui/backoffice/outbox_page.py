@@ -17,11 +17,10 @@ from dashboard.domain.mail.outbox_view import (
     retry_failed_email,
 )
 from dashboard.ui.backoffice.access import vendor_visitor
+from dashboard.ui.paths import OUTBOX_PATH
 from dashboard.ui.session import SignedIn, refuse_if_signed_out
 from dashboard.ui.table_events import clicked_row_id, table_request
 from dashboard.ui.theme import frame
-
-OUTBOX_PATH = '/vendor/outbox'
 
 COLUMNS = [
     {'name': 'created', 'label': 'Created', 'field': 'created', 'align': 'left', 'classes': 'whitespace-pre'},

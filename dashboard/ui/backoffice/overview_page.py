@@ -19,10 +19,11 @@ from dashboard.domain.usage.overview import (
     UsageOverview,
     usage_overview,
 )
-from dashboard.ui.backoffice.access import OVERVIEW_PATH, organisation_path, vendor_visitor
+from dashboard.ui.backoffice.access import vendor_visitor
 from dashboard.ui.backoffice.overview_charts import MEASURES, distribution_figure, expiry_figure, organisations_figure
 from dashboard.ui.billing.history_chart import KIND_COLOURS
 from dashboard.ui.live import follow_changes
+from dashboard.ui.paths import OVERVIEW_PATH, organisation_path
 from dashboard.ui.session import SignedIn
 from dashboard.ui.theme import frame
 

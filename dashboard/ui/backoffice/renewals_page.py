@@ -25,10 +25,11 @@ from dashboard.domain.renewals.pipeline import (
     renewals_by_period,
 )
 from dashboard.ui.backoffice import renewals_export
-from dashboard.ui.backoffice.access import RENEWALS_PATH, organisation_path, vendor_visitor
+from dashboard.ui.backoffice.access import vendor_visitor
 from dashboard.ui.backoffice.renewals_chart import RenewalsChart
 from dashboard.ui.live import follow_changes
 from dashboard.ui.number_input import NumberInput
+from dashboard.ui.paths import RENEWALS_EXPORT_PATH, RENEWALS_PATH, organisation_path
 from dashboard.ui.session import SignedIn
 from dashboard.ui.table_events import clicked_row_id, read_page, table_request
 from dashboard.ui.theme import frame
@@ -285,7 +286,7 @@ class RenewalsView:
     def _export(self) -> None:
         query = self.filter.with_changes(page=1).to_query()
         query.pop('size', None)
-        ui.download.from_url(f'{renewals_export.EXPORT_PATH}?{urlencode(query)}')
+        ui.download.from_url(f'{RENEWALS_EXPORT_PATH}?{urlencode(query)}')
 
 
 def _is_percent(value: float | None) -> bool:

@@ -13,8 +13,9 @@ from dashboard.domain.auth.sign_in_log import find_user_for_sign_in_log, recent_
 from dashboard.domain.errors import DomainError
 from dashboard.domain.models import User
 from dashboard.ui.auth.sign_in_log import sign_in_events_table, sign_in_log
-from dashboard.ui.backoffice.access import SIGN_INS_PATH, vendor_visitor
+from dashboard.ui.backoffice.access import vendor_visitor
 from dashboard.ui.backoffice.two_factor_reset import reset_two_factor_button
+from dashboard.ui.paths import SIGN_INS_PATH
 from dashboard.ui.session import SignedIn, refuse_if_signed_out
 from dashboard.ui.theme import frame
 

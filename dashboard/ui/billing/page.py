@@ -8,19 +8,18 @@ from dashboard.db import Database
 from dashboard.domain.vendor import Vendor
 from dashboard.ui.billing.licence_request_dialog import open_licence_request_dialog
 from dashboard.ui.billing.view import billing_view
+from dashboard.ui.paths import BILLING_PATH, HOME_PATH, RENEWALS_PATH
 from dashboard.ui.session import SignedIn, landing_path, refuse_if_signed_out, signed_in, to_login
 from dashboard.ui.theme import frame
 
-BILLING_PATH = '/account/billing'
-
 
 def register(db: Database, vendor: Vendor) -> None:
-    @ui.page('/', title='Web Portal')
+    @ui.page(HOME_PATH, title='Web Portal')
     async def home_page() -> RedirectResponse | None:
         who = await signed_in(db)
         if who is None:
-            return to_login('/')
-        if landing_path(who.actor) != '/':
+            return to_login(HOME_PATH)
+        if landing_path(who.actor) != HOME_PATH:
             return RedirectResponse(landing_path(who.actor))
         with frame(who, 'Welcome'):
             _no_billing_access(who)
@@ -56,7 +55,7 @@ def _no_billing_access(who: SignedIn) -> None:
             ui.label('You do not have access to Billing').classes('text-lg font-medium')
         if who.actor.is_vendor:
             ui.label('Vendor staff see every organisation\'s Billing view in the back office.').classes('text-grey-8')
-            ui.link('Go to Renewals', '/vendor/renewals').classes('text-primary')
+            ui.link('Go to Renewals', RENEWALS_PATH).classes('text-primary')
         else:
             ui.label('Billing is available to global admins, billing admins and viewers of your organisation. '
                      'Ask your global admin if you need access.').classes('text-grey-8')

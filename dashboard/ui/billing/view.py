@@ -12,6 +12,7 @@ from dashboard.domain.vendor import Vendor
 from dashboard.ui.billing.licence_details import licence_details
 from dashboard.ui.billing.licence_history import LicenceHistoryTab, licence_history
 from dashboard.ui.live import follow_changes
+from dashboard.ui.paths import LOGIN_PATH
 from dashboard.ui.session import still_signed_in
 
 DETAILS, HISTORY = 'details', 'history'
@@ -64,7 +65,7 @@ async def billing_view(db: Database, actor: Actor, organisation_id: int, vendor:
         """Someone changed this organisation (the Admin Team, another tab, a job): show it without a reload. If the
         change ended this viewer's access (the organisation was cancelled), the page ends too."""
         if not await still_allowed():
-            ui.navigate.to('/login')
+            ui.navigate.to(LOGIN_PATH)
             return
         await details.reload()
         built = history_built[0] if history_built else None
