@@ -5,7 +5,6 @@ from collections.abc import Awaitable, Callable
 from functools import partial
 
 from fastapi import Request
-from fastapi.responses import RedirectResponse
 from nicegui import run, ui
 
 from dashboard.db import Database
@@ -23,7 +22,7 @@ from dashboard.domain.models import DeletionStatus, LicenceKind, Plan
 from dashboard.domain.organisations.listing import PendingRequests, pending_requests
 from dashboard.domain.vendor import Vendor
 from dashboard.ui.backoffice import licence_admin_dialogs as dialogs
-from dashboard.ui.backoffice.access import vendor_visitor
+from dashboard.ui.backoffice.access import backoffice_page
 from dashboard.ui.backoffice.people_card import people_card
 from dashboard.ui.billing.licence_details import titled_card
 from dashboard.ui.billing.view import billing_view
@@ -34,11 +33,8 @@ from dashboard.ui.theme import frame
 
 
 def register(db: Database, vendor: Vendor) -> None:
-    @ui.page(ORGANISATION_PATH, title='Organisation')
-    async def organisation_page(organisation_id: str, request: Request) -> RedirectResponse | None:
-        who = await vendor_visitor(db, request)
-        if not isinstance(who, SignedIn):
-            return who
+    @backoffice_page(db, ORGANISATION_PATH, title='Organisation')
+    async def organisation_page(who: SignedIn, request: Request, organisation_id: str) -> None:
         # Not a whole number of at most 18 digits (a 64-bit id): no such organisation, rather than a database error.
         valid = organisation_id.isdecimal() and len(organisation_id) <= 18
         panel = OrganisationPanel(db, who.actor, int(organisation_id) if valid else 0, vendor)
@@ -48,7 +44,7 @@ def register(db: Database, vendor: Vendor) -> None:
             with frame(who, 'Organisation not found', active=ORGANISATIONS_PATH):
                 _back_link()
                 ui.label(f'There is no organisation "{organisation_id}".').classes('text-grey-8')
-            return None
+            return
         assert panel.view is not None
         with frame(who, panel.view.name, active=ORGANISATIONS_PATH):
             _back_link()
@@ -57,7 +53,6 @@ def register(db: Database, vendor: Vendor) -> None:
             await billing_view(db, who.actor, panel.organisation_id, vendor, query=dict(request.query_params),
                                path=organisation_path(panel.organisation_id))
             follow_changes(db, lambda _changed: panel.reload(), organisation_id=panel.organisation_id)
-        return None
 
 
 def _back_link() -> None:

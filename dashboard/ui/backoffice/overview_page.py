@@ -3,7 +3,6 @@
 from datetime import timedelta
 
 from fastapi import Request
-from fastapi.responses import RedirectResponse
 from nicegui import run, ui
 
 from dashboard.db import Database
@@ -19,7 +18,7 @@ from dashboard.domain.usage.overview import (
     UsageOverview,
     usage_overview,
 )
-from dashboard.ui.backoffice.access import vendor_visitor
+from dashboard.ui.backoffice.access import backoffice_page
 from dashboard.ui.backoffice.overview_charts import MEASURES, distribution_figure, expiry_figure, organisations_figure
 from dashboard.ui.billing.history_chart import KIND_COLOURS
 from dashboard.ui.live import follow_changes
@@ -50,17 +49,13 @@ TRIAL_COLUMNS = [
 
 
 def register(db: Database) -> None:
-    @ui.page(OVERVIEW_PATH, title='Usage overview')
-    async def page(request: Request) -> RedirectResponse | None:
-        who = await vendor_visitor(db, request)
-        if not isinstance(who, SignedIn):
-            return who
+    @backoffice_page(db, OVERVIEW_PATH, title='Usage overview')
+    async def page(who: SignedIn, request: Request) -> None:
         with frame(who, 'Usage overview', active=OVERVIEW_PATH):
             overview = OverviewBoard(db, who.actor)
             await overview.load()
             overview.show()
             follow_changes(db, lambda _changed: overview.reload())
-        return None
 
 
 class OverviewBoard:

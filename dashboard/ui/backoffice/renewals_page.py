@@ -5,7 +5,6 @@ from datetime import date
 from urllib.parse import urlencode
 
 from fastapi import Request
-from fastapi.responses import RedirectResponse
 from nicegui import run, ui
 
 from dashboard.db import Database
@@ -25,7 +24,7 @@ from dashboard.domain.renewals.pipeline import (
     renewals_by_period,
 )
 from dashboard.ui.backoffice import renewals_export
-from dashboard.ui.backoffice.access import vendor_visitor
+from dashboard.ui.backoffice.access import backoffice_page
 from dashboard.ui.backoffice.renewals_chart import RenewalsChart
 from dashboard.ui.live import follow_changes
 from dashboard.ui.number_input import NumberInput
@@ -58,11 +57,8 @@ ALL = ''
 def register(db: Database) -> None:
     renewals_export.register(db)
 
-    @ui.page(RENEWALS_PATH, title='Renewals')
-    async def page(request: Request) -> RedirectResponse | None:
-        who = await vendor_visitor(db, request)
-        if not isinstance(who, SignedIn):
-            return who
+    @backoffice_page(db, RENEWALS_PATH, title='Renewals')
+    async def page(who: SignedIn, request: Request) -> None:
         with frame(who, 'Renewals', active=RENEWALS_PATH):
             view = RenewalsView(db, who.actor, RenewalsFilter.from_query(dict(request.query_params)))
             # The first page is read before the table exists: a table sent empty would report its empty paging
@@ -71,7 +67,6 @@ def register(db: Database) -> None:
             view.show(rows, count)
             follow_changes(db, lambda _changed: view.reload())
         ui.timer(0, view.load_chart, once=True)  # after the page: it awaits the connection
-        return None
 
 
 class RenewalsView:
