@@ -13,6 +13,7 @@ from dashboard.domain.auth.sign_in_attempts import WRONG_CREDENTIALS
 from dashboard.ui.auth.password_link_pages import PASSWORD_SET
 from dashboard.ui.auth.second_factor import second_factor_step
 from dashboard.ui.auth.sign_in_attempt import attempt_sign_in, current_client_address
+from dashboard.ui.cards import public_card
 from dashboard.ui.paths import FORGOT_PASSWORD_PATH, LOGIN_PATH, safe_next_path
 from dashboard.ui.session import complete_sign_in, landing_path, signed_in
 
@@ -35,8 +36,6 @@ def register(db: Database, *, pool: PasswordCheckPool | None = None) -> None:
 
 
 def login_form(db: Database, pool: PasswordCheckPool, *, next_path: str) -> None:
-    ui.add_head_html('<link rel="stylesheet" href="/assets/app.css">')
-    ui.colors(primary='#1f4e79')
     checking = False
 
     async def try_log_in() -> None:
@@ -61,25 +60,20 @@ def login_form(db: Database, pool: PasswordCheckPool, *, next_path: str) -> None
             return
         await password_accepted(db, attempt.actor, next_path, within=card)
 
-    with ui.column().classes('absolute-center items-center gap-6'):
-        with ui.row().classes('items-center gap-2'):
-            ui.icon('support_agent', size='2.5rem', color='primary')
-            ui.label(get_settings().product_name).classes('text-3xl font-semibold text-primary')
-        with ui.card().classes('w-96 p-6 card') as card:
-            ui.label('Log in to the Web Portal').classes('text-lg font-medium')
-            with ui.column().classes('w-full gap-3') as form:
-                email = ui.input('Email').mark('email') \
-                    .props(f'type=email autocomplete=username outlined maxlength={MAX_EMAIL_LENGTH}') \
-                    .classes('w-full')
-                password = ui.input('Password', password=True, password_toggle_button=True).mark('password') \
-                    .props(f'autocomplete=current-password outlined maxlength={MAX_PASSWORD_INPUT}') \
-                    .classes('w-full')
-                error = ui.label().classes('text-negative text-sm').props('role=alert').mark('sign-in-error')
-                error.set_visibility(False)
-                button = ui.button('Log in', on_click=try_log_in).classes('w-full').props('unelevated') \
-                    .mark('log-in')
-            form.on('keydown.enter', try_log_in)
-            ui.link('Forgot password?', FORGOT_PASSWORD_PATH).classes('text-primary text-sm')
+    with public_card('Log in to the Web Portal') as card:
+        with ui.column().classes('w-full gap-3') as form:
+            email = ui.input('Email').mark('email') \
+                .props(f'type=email autocomplete=username outlined maxlength={MAX_EMAIL_LENGTH}') \
+                .classes('w-full')
+            password = ui.input('Password', password=True, password_toggle_button=True).mark('password') \
+                .props(f'autocomplete=current-password outlined maxlength={MAX_PASSWORD_INPUT}') \
+                .classes('w-full')
+            error = ui.label().classes('text-negative text-sm').props('role=alert').mark('sign-in-error')
+            error.set_visibility(False)
+            button = ui.button('Log in', on_click=try_log_in).classes('w-full').props('unelevated') \
+                .mark('log-in')
+        form.on('keydown.enter', try_log_in)
+        ui.link('Forgot password?', FORGOT_PASSWORD_PATH).classes('text-primary text-sm')
 
 
 async def password_accepted(db: Database, actor: Actor, next_path: str, *, within: ui.element) -> None:

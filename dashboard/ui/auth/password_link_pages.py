@@ -2,8 +2,6 @@
 or invitation link into a password. Neither needs anyone signed in, and neither says whether an account exists."""
 
 import logging
-from collections.abc import Iterator
-from contextlib import contextmanager
 
 from fastapi import Request
 from nicegui import background_tasks, run, ui
@@ -15,6 +13,7 @@ from dashboard.domain.auth.links import LinkNotValid, check_link, request_passwo
 from dashboard.domain.auth.models import AccountLinkPurpose
 from dashboard.domain.errors import DomainError
 from dashboard.domain.vendor import Vendor
+from dashboard.ui.cards import public_card
 from dashboard.ui.client_address import request_address
 from dashboard.ui.paths import FORGOT_PASSWORD_PATH, LOGIN_PATH, SET_PASSWORD_PATH
 from dashboard.ui.session import sign_out
@@ -137,16 +136,3 @@ def _show(label: ui.label, message: str) -> None:
     label.set_text(message)
     label.set_visibility(True)
 
-
-@contextmanager
-def public_card(title: str) -> Iterator[None]:
-    """The look of the login page: the product's name over one card."""
-    ui.add_head_html('<link rel="stylesheet" href="/assets/app.css">')
-    ui.colors(primary='#1f4e79')
-    with ui.column().classes('absolute-center items-center gap-6 w-full px-4'):
-        with ui.row().classes('items-center gap-2'):
-            ui.icon('support_agent', size='2.5rem', color='primary')
-            ui.label(get_settings().product_name).classes('text-3xl font-semibold text-primary')
-        with ui.card().classes('w-96 max-w-full p-6 card gap-3'):
-            ui.label(title).classes('text-lg font-medium')
-            yield

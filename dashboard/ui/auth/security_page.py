@@ -12,7 +12,7 @@ from dashboard.domain.auth.two_factor import TwoFactorStatus, disable_two_factor
 from dashboard.domain.errors import DomainError
 from dashboard.ui.auth.sign_in_log import sign_in_log
 from dashboard.ui.auth.two_factor_setup import code_input, enrolment, recovery_codes_panel
-from dashboard.ui.billing.licence_details import titled_card
+from dashboard.ui.cards import titled_card
 from dashboard.ui.client_address import client_address
 from dashboard.ui.paths import SECURITY_PATH
 from dashboard.ui.session import SignedIn, refuse_if_signed_out, signed_in, to_login

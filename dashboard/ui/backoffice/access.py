@@ -7,6 +7,7 @@ from fastapi.responses import RedirectResponse
 from nicegui import ui
 
 from dashboard.db import Database
+from dashboard.ui.cards import notice_card
 from dashboard.ui.session import SignedIn, signed_in, to_login
 from dashboard.ui.theme import frame
 
@@ -37,10 +38,7 @@ async def vendor_visitor(db: Database, request: Request) -> SignedIn | RedirectR
     if who is None:
         return to_login(request.url.path + (f'?{request.url.query}' if request.url.query else ''))
     if not who.actor.is_vendor:
-        with frame(who, 'Back office'), ui.card().classes('card p-6 max-w-xl'):
-            with ui.row().classes('items-center gap-3'):
-                ui.icon('lock', size='2rem', color='grey-7')
-                ui.label('This page is for the vendor\'s staff').classes('text-lg font-medium')
+        with frame(who, 'Back office'), notice_card('This page is for the vendor\'s staff'):
             ui.label('Your organisation\'s licences are on the Billing page.').classes('text-grey-8')
         return None
     return who

@@ -24,8 +24,8 @@ from dashboard.domain.vendor import Vendor
 from dashboard.ui.backoffice import licence_admin_dialogs as dialogs
 from dashboard.ui.backoffice.access import backoffice_page
 from dashboard.ui.backoffice.people_card import people_card
-from dashboard.ui.billing.licence_details import titled_card
 from dashboard.ui.billing.view import billing_view
+from dashboard.ui.cards import titled_card
 from dashboard.ui.live import follow_changes, survives_refresh
 from dashboard.ui.paths import ORGANISATION_PATH, ORGANISATIONS_PATH, organisation_path
 from dashboard.ui.session import SignedIn, refuse_if_signed_out
@@ -101,7 +101,7 @@ class OrganisationPanel:
         admin = self.actor.is_admin_team
         subject = (self.db, self.actor, self.organisation_id)
         with titled_card('Admin Team' if admin else 'Licences and plan', 'admin_panel_settings') \
-                .classes('min-w-[320px]').mark('admin'):
+                .classes('flex-1 min-w-[320px]').mark('admin'):
             for kind in LicenceKind:
                 pool = view.pools[kind]
                 with ui.row().classes('w-full items-center gap-2 no-wrap'):
@@ -147,7 +147,7 @@ class OrganisationPanel:
             .classes('px-2 shrink-0')
 
     def _requests_card(self, pending: PendingRequests) -> None:
-        with titled_card('Waiting on the vendor', 'pending_actions').classes('min-w-[320px]').mark('requests'):
+        with titled_card('Waiting on the vendor', 'pending_actions').classes('flex-1 min-w-[320px]').mark('requests'):
             request = pending.deletion
             done = self.deletion if self.deletion and self.deletion.status == DeletionStatus.COMPLETED else None
             if request is None and done is not None and done.completed_at is not None:

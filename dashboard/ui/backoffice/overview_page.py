@@ -21,6 +21,7 @@ from dashboard.domain.usage.overview import (
 from dashboard.ui.backoffice.access import backoffice_page
 from dashboard.ui.backoffice.overview_charts import MEASURES, distribution_figure, expiry_figure, organisations_figure
 from dashboard.ui.billing.history_chart import KIND_COLOURS
+from dashboard.ui.cards import titled_card
 from dashboard.ui.live import follow_changes
 from dashboard.ui.paths import OVERVIEW_PATH, organisation_path
 from dashboard.ui.session import SignedIn
@@ -97,26 +98,26 @@ class OverviewBoard:
         with ui.element('div').classes('w-full grid gap-4 grid-cols-2 md:grid-cols-3 xl:grid-cols-6'):
             self.figures = {key: _FigureCard(key, *look) for key, look in FIGURES.items()}
         with ui.row().classes('w-full gap-4 items-stretch'):
-            with _card('Licence utilisation', 'speed').classes('flex-1 min-w-[340px]'):
+            with titled_card('Licence utilisation', 'speed').classes('flex-1 min-w-[340px]'):
                 self.gauges = {kind: _Gauge(kind) for kind in LicenceKind}
                 ui.space()
                 ui.label('Sold: licences of paid accounts that have not expired (expiry date today or later). '
                          'Trial licences are counted apart.').classes('text-xs text-grey-7')
-            with _card('Organisations by account type and region', 'public').classes('flex-[3] min-w-[420px]'):
+            with titled_card('Organisations by account type and region', 'public').classes('flex-[3] min-w-[420px]'):
                 self.organisations = ui.plotly({}).classes('w-full h-72')
         with ui.row().classes('w-full gap-4 items-stretch'):
-            with _card('Utilisation of paid accounts', 'equalizer').classes('flex-1 min-w-[420px]'):
+            with titled_card('Utilisation of paid accounts', 'equalizer').classes('flex-1 min-w-[420px]'):
                 with ui.grid(columns=2).classes('w-full gap-x-8 gap-y-1'):
                     self.usage_groups = {kind: _UsageGroups(kind) for kind in LicenceKind}
                 self.distribution = ui.plotly({}).classes('w-full h-80')
-            with _card('Licences expiring per month', 'event_repeat').classes('flex-1 min-w-[420px]'):
+            with titled_card('Licences expiring per month', 'event_repeat').classes('flex-1 min-w-[420px]'):
                 with ui.row().classes('w-full items-center no-wrap'):
                     self.expiry_span = ui.label().classes('text-sm text-grey-8')
                     ui.space()
                     self.measure = ui.toggle(MEASURES, value='licences', on_change=self._update_expiry) \
                         .props('dense no-caps unelevated toggle-color=primary').mark('expiry-measure')
                 self.expiry = ui.plotly({}).classes('w-full h-80')
-        with _card(f'Trials ending in the next {TRIAL_DAYS_AHEAD} days', 'hourglass_bottom').classes('w-full'):
+        with titled_card(f'Trials ending in the next {TRIAL_DAYS_AHEAD} days', 'hourglass_bottom').classes('w-full'):
             self.trial_count = ui.label().classes('text-sm text-grey-8')
             self.trials = ui.table(columns=TRIAL_COLUMNS, rows=[], row_key='id', pagination=10) \
                 .classes('w-full cursor-pointer').props('flat wrap-cells').mark('trials')
@@ -244,14 +245,6 @@ class _FigureCard:
                 ui.label(title).classes('field-label')
             self.value = ui.label('—').classes('text-3xl font-semibold text-grey-9').mark(f'figure-{key}')
             self.caption = ui.label().classes('text-xs text-grey-7')
-
-
-def _card(title: str, icon: str) -> ui.card:
-    card = ui.card().classes('card p-5 gap-3').props('flat bordered')
-    with card, ui.row().classes('items-center gap-2'):
-        ui.icon(icon, color='primary', size='1.4rem')
-        ui.label(title).classes('card-title')
-    return card
 
 
 def _trial_row(trial: TrialEnding) -> dict:

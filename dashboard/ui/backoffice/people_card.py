@@ -23,7 +23,7 @@ from dashboard.domain.errors import DomainError
 from dashboard.domain.formatting import format_timestamp
 from dashboard.domain.vendor import Vendor
 from dashboard.ui.backoffice.licence_admin_dialogs import AdminForm, Work
-from dashboard.ui.billing.licence_details import titled_card
+from dashboard.ui.cards import titled_card
 from dashboard.ui.session import refuse_if_signed_out
 from dashboard.ui.table_events import MAX_ID
 

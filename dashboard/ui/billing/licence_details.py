@@ -17,8 +17,11 @@ from dashboard.domain.vendor import Vendor
 from dashboard.ui.billing.deletion_dialog import confirm_deletion
 from dashboard.ui.billing.deletion_timeline import deletion_timeline
 from dashboard.ui.billing.licence_request_dialog import open_licence_request_dialog
+from dashboard.ui.cards import titled_card
 from dashboard.ui.live import survives_refresh
 from dashboard.ui.session import refuse_if_signed_out
+
+IN_A_ROW = 'flex-1 min-w-[260px]'  # the three cards share the row; on a narrow screen they wrap
 
 
 async def licence_details(db: Database, actor: Actor, organisation_id: int, vendor: Vendor) -> 'LicenceDetails':
@@ -61,13 +64,13 @@ class LicenceDetails:
         assert self.view is not None
         with ui.row().classes('w-full gap-4 items-stretch'):
             self._account_card(self.view)
-            self._licence_card(self.view).classes('flex-[2]')
+            self._licence_card(self.view)
             self._contact_card(self.view)
         if self.deletion is not None:
             deletion_timeline(self.deletion, today=clock.today())
 
     def _account_card(self, view: BillingView) -> None:
-        with titled_card('Account information', 'apartment'):
+        with titled_card('Account information', 'apartment').classes(IN_A_ROW):
             _field('Account name', view.name)
             _field('Serial number', view.serial_number)
             with _field_box('Account type'):
@@ -97,18 +100,17 @@ class LicenceDetails:
             ui.button('Withdraw request', icon='undo', on_click=self._withdraw) \
                 .props('outline color=primary no-caps').classes('w-full')
 
-    def _licence_card(self, view: BillingView) -> ui.card:
-        with titled_card('Licence information', 'key') as card:
+    def _licence_card(self, view: BillingView) -> None:
+        with titled_card('Licence information', 'key').classes('flex-[2] min-w-[260px]'):
             for kind in LicenceKind:
                 _pool(view.pools[kind])
             ui.space()
             if self.may_act:
                 ui.button('Need more licences?', icon='add_shopping_cart', on_click=self._need_more) \
                     .props('unelevated color=primary no-caps').classes('w-full')
-        return card
 
     def _contact_card(self, view: BillingView) -> None:
-        with titled_card('Main contact', 'contact_mail'):
+        with titled_card('Main contact', 'contact_mail').classes(IN_A_ROW):
             options = {contact.id: contact.name for contact in view.contacts}
             select = ui.select(options, value=view.main_contact_id, label='Main contact',
                                on_change=lambda e: self._change_contact(e.value, select)) \
@@ -181,14 +183,6 @@ class LicenceDetails:
 
 
 _ACCOUNT_TYPE_COLOURS = {'Active': 'positive', 'Trial': 'accent', 'Expired': 'negative'}
-
-
-def titled_card(title: str, icon: str) -> ui.card:
-    card = ui.card().classes('card flex-1 min-w-[260px] p-5 gap-3').props('flat bordered')
-    with card, ui.row().classes('items-center gap-2'):
-        ui.icon(icon, color='primary', size='1.4rem')
-        ui.label(title).classes('card-title')
-    return card
 
 
 def _field_box(label: str) -> ui.column:

@@ -8,6 +8,7 @@ from dashboard.db import Database
 from dashboard.domain.vendor import Vendor
 from dashboard.ui.billing.licence_request_dialog import open_licence_request_dialog
 from dashboard.ui.billing.view import billing_view
+from dashboard.ui.cards import notice_card
 from dashboard.ui.paths import BILLING_PATH, HOME_PATH, RENEWALS_PATH
 from dashboard.ui.session import SignedIn, landing_path, refuse_if_signed_out, signed_in, to_login
 from dashboard.ui.theme import frame
@@ -49,10 +50,7 @@ def _buy_now(db: Database, who: SignedIn, vendor: Vendor) -> None:
 
 
 def _no_billing_access(who: SignedIn) -> None:
-    with ui.card().classes('card p-6 max-w-xl'):
-        with ui.row().classes('items-center gap-3'):
-            ui.icon('lock', size='2rem', color='grey-7')
-            ui.label('You do not have access to Billing').classes('text-lg font-medium')
+    with notice_card('You do not have access to Billing'):
         if who.actor.is_vendor:
             ui.label('Vendor staff see every organisation\'s Billing view in the back office.').classes('text-grey-8')
             ui.link('Go to Renewals', RENEWALS_PATH).classes('text-primary')
