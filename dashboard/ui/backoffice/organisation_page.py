@@ -24,7 +24,7 @@ from dashboard.domain.vendor import Vendor
 from dashboard.ui.backoffice import licence_admin_dialogs as dialogs
 from dashboard.ui.backoffice.access import backoffice_page
 from dashboard.ui.backoffice.people_card import people_card
-from dashboard.ui.billing.view import billing_view
+from dashboard.ui.billing.view import BillingTabs
 from dashboard.ui.cards import titled_card
 from dashboard.ui.live import follow_changes, survives_refresh
 from dashboard.ui.paths import ORGANISATION_PATH, ORGANISATIONS_PATH, organisation_path
@@ -50,8 +50,8 @@ def register(db: Database, vendor: Vendor) -> None:
             _back_link()
             panel.show()
             panel.dialog_host = ui.element()
-            await billing_view(db, who.actor, panel.organisation_id, vendor, query=dict(request.query_params),
-                               path=organisation_path(panel.organisation_id))
+            await BillingTabs(db, who.actor, panel.organisation_id, vendor, query=dict(request.query_params),
+                              path=organisation_path(panel.organisation_id)).show()
             follow_changes(db, lambda _changed: panel.reload(), organisation_id=panel.organisation_id)
 
 

@@ -7,7 +7,7 @@ from nicegui import ui
 from dashboard.db import Database
 from dashboard.domain.vendor import Vendor
 from dashboard.ui.billing.licence_request_dialog import open_licence_request_dialog
-from dashboard.ui.billing.view import billing_view
+from dashboard.ui.billing.view import BillingTabs
 from dashboard.ui.cards import notice_card
 from dashboard.ui.paths import BILLING_PATH, HOME_PATH, RENEWALS_PATH
 from dashboard.ui.session import SignedIn, landing_path, refuse_if_signed_out, signed_in, to_login
@@ -37,8 +37,8 @@ def register(db: Database, vendor: Vendor) -> None:
                 _no_billing_access(who)
             return None
         with frame(who, 'Account › Billing', active=BILLING_PATH, on_buy_now=lambda: _buy_now(db, who, vendor)):
-            await billing_view(db, who.actor, organisation_id, vendor, query=dict(request.query_params),
-                               path=BILLING_PATH)
+            await BillingTabs(db, who.actor, organisation_id, vendor, query=dict(request.query_params),
+                              path=BILLING_PATH).show()
         return None
 
 
