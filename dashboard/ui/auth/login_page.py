@@ -15,6 +15,7 @@ from dashboard.ui.auth.second_factor import second_factor_step
 from dashboard.ui.auth.sign_in_attempt import attempt_sign_in, current_client_address
 from dashboard.ui.cards import public_card
 from dashboard.ui.paths import FORGOT_PASSWORD_PATH, LOGIN_PATH, safe_next_path
+from dashboard.ui.refusal import Refusal
 from dashboard.ui.session import complete_sign_in, landing_path, signed_in
 
 __all__ = ['WRONG_CREDENTIALS', 'login_form', 'password_accepted', 'register']
@@ -45,7 +46,7 @@ def login_form(db: Database, pool: PasswordCheckPool, *, next_path: str) -> None
         checking = True
         button.disable()
         button.props('loading')
-        error.set_visibility(False)
+        error.hide()
         try:
             attempt = await attempt_sign_in(db, pool, email=email.value or '', password=password.value or '',
                                             address=current_client_address())
@@ -54,8 +55,7 @@ def login_form(db: Database, pool: PasswordCheckPool, *, next_path: str) -> None
             button.props(remove='loading')
             button.enable()
         if attempt.actor is None:
-            error.set_text(attempt.message)
-            error.set_visibility(True)
+            error.say(attempt.message)
             password.set_value('')
             return
         await password_accepted(db, attempt.actor, next_path, within=card)
@@ -68,8 +68,7 @@ def login_form(db: Database, pool: PasswordCheckPool, *, next_path: str) -> None
             password = ui.input('Password', password=True, password_toggle_button=True).mark('password') \
                 .props(f'autocomplete=current-password outlined maxlength={MAX_PASSWORD_INPUT}') \
                 .classes('w-full')
-            error = ui.label().classes('text-negative text-sm').props('role=alert').mark('sign-in-error')
-            error.set_visibility(False)
+            error = Refusal().mark('sign-in-error')
             button = ui.button('Log in', on_click=try_log_in).classes('w-full').props('unelevated') \
                 .mark('log-in')
         form.on('keydown.enter', try_log_in)

@@ -16,6 +16,7 @@ from dashboard.domain.vendor import Vendor
 from dashboard.ui.cards import public_card
 from dashboard.ui.client_address import request_address
 from dashboard.ui.paths import FORGOT_PASSWORD_PATH, LOGIN_PATH, SET_PASSWORD_PATH
+from dashboard.ui.refusal import Refusal
 from dashboard.ui.session import sign_out
 
 log = logging.getLogger(__name__)
@@ -82,19 +83,19 @@ async def set_password_form(db: Database, *, token: str, client_address: str | N
             return
 
         async def save() -> None:
-            error.set_visibility(False)
+            error.hide()
             first, second = password.value or '', again.value or ''
             button.props('loading')
             try:
                 await run.io_bound(_use, db, token, first, second, client_address)
             except LinkNotValid as refused:
-                _show(error, str(refused))
+                error.say(str(refused))
                 form.set_visibility(False)
             except DomainError as refused:
-                _show(error, str(refused))
+                error.say(str(refused))
             except Exception:
                 log.exception('Setting a password from a link failed')
-                _show(error, 'The password could not be set just now and nothing was changed: please try again.')
+                error.say('The password could not be set just now and nothing was changed: please try again.')
             else:
                 await sign_out()  # whoever this browser was signed in as, the next step is to log in as this person
                 ui.navigate.to(f'{LOGIN_PATH}?{PASSWORD_SET_QUERY}=1')
@@ -110,8 +111,7 @@ async def set_password_form(db: Database, *, token: str, client_address: str | N
                 .props(f'autocomplete=new-password outlined maxlength={MAX_PASSWORD_LENGTH}').classes('w-full')
             button = ui.button('Set password', on_click=save).classes('w-full').props('unelevated')
             form.on('keydown.enter', save)
-        error = ui.label().classes('text-negative text-sm').props('role=alert').mark('error')
-        error.set_visibility(False)
+        error = Refusal().mark('error')
 
 
 def _link_not_valid() -> None:
@@ -130,9 +130,3 @@ def _check(db: Database, token: str) -> AccountLinkPurpose | None:
 def _use(db: Database, token: str, password: str, again: str, client_address: str | None) -> None:
     with db.session() as session:
         use_link(session=session, token=token, password=password, password_again=again, client_address=client_address)
-
-
-def _show(label: ui.label, message: str) -> None:
-    label.set_text(message)
-    label.set_visibility(True)
-
