@@ -7,6 +7,7 @@ from functools import partial
 
 from nicegui import run, ui
 from sqlalchemy.exc import SQLAlchemyError
+from sqlmodel import Session
 
 from dashboard.config import get_settings
 from dashboard.db import Database
@@ -22,7 +23,7 @@ from dashboard.domain.auth.invitations import (
 from dashboard.domain.errors import DomainError
 from dashboard.domain.formatting import format_timestamp
 from dashboard.domain.vendor import Vendor
-from dashboard.ui.backoffice.licence_admin_dialogs import AdminForm, Work
+from dashboard.ui.backoffice.admin_form import AdminForm
 from dashboard.ui.cards import titled_card
 from dashboard.ui.session import refuse_if_signed_out
 from dashboard.ui.table_events import MAX_ID
@@ -41,6 +42,7 @@ INVITE_BUTTON = '''
 
 
 Dialog = Callable[[], Awaitable[str | None]]
+Work = Callable[[], str]  # runs on a worker thread; returns the confirmation to show
 
 
 def people_card(db: Database, actor: Actor, organisation_id: int, vendor: Vendor, people: OrganisationPeople, *,
@@ -123,22 +125,17 @@ def _invite_one(db: Database, actor: Actor, vendor: Vendor, user_id: int, name: 
 
 async def _confirm_invite_everyone(db: Database, actor: Actor, vendor: Vendor, organisation_id: int,
                                    count: int) -> str | None:
-    form = AdminForm(actor, 'Invite everyone without a password', 'Send invitations')
+    form = AdminForm(db, actor, 'Invite everyone without a password', 'Send invitations')
     with form.body:
         who = '1 person of this organisation has' if count == 1 else f'{count:,} people of this organisation have'
         ui.label(f'{who} no password and no pending invitation. Each gets an '
                  'email with a link to choose a password, valid for '
                  f'{INVITATION_LIFETIME.days} days.').classes('text-grey-8')
 
-    def prepare() -> Work:
-        public_url = get_settings().public_url
+    public_url = get_settings().public_url
 
-        def work() -> str:
-            with db.session() as session:
-                sent = invite_everyone_without_password(session=session, actor=actor,
-                                                        organisation_id=organisation_id, public_url=public_url,
-                                                        vendor=vendor)
-            return f'{sent:,} invitations sent.' if sent != 1 else '1 invitation sent.'
-        return work
-    form.prepare = prepare
-    return await form.open()
+    def save(session: Session) -> str:
+        sent = invite_everyone_without_password(session=session, actor=actor, organisation_id=organisation_id,
+                                                public_url=public_url, vendor=vendor)
+        return f'{sent:,} invitations sent.' if sent != 1 else '1 invitation sent.'
+    return await form.open(save)
