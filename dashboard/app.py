@@ -7,7 +7,14 @@ from dashboard.db import Database
 from dashboard.security_headers import SecurityHeaders
 from dashboard.ui import client_lifetime, socket_guard
 from dashboard.ui.auth import login_page, password_link_pages, security_page, sign_in_route
-from dashboard.ui.backoffice import organisations_page, outbox_page, overview_page, renewals_page, sign_ins_page
+from dashboard.ui.backoffice import (
+    organisation_page,
+    organisations_page,
+    outbox_page,
+    overview_page,
+    renewals_page,
+    sign_ins_page,
+)
 from dashboard.ui.billing import history_export
 from dashboard.ui.billing import page as billing_page
 from dashboard.ui.failures import tell_the_person_on_failure
@@ -15,21 +22,25 @@ from dashboard.ui.session_watch import ended_sessions
 
 
 def build(db: Database) -> None:
-    """Registers the pages and routes; each gets the database from here, never from a global."""
-    app.add_middleware(SecurityHeaders, hsts_seconds=get_settings().hsts_seconds)
-    socket_guard.install(extra_origins=get_settings().websocket_origins)
+    """Registers the pages and routes; each gets the database, and the pages that send mail the vendor's details,
+    from here, never from a global."""
+    settings = get_settings()
+    vendor = settings.vendor()
+    app.add_middleware(SecurityHeaders, hsts_seconds=settings.hsts_seconds)
+    socket_guard.install(extra_origins=settings.websocket_origins)
     app.add_static_files('/assets', PROJECT_ROOT / 'assets')
     client_lifetime.install()
     tell_the_person_on_failure()
     ended_sessions(db)
     login_page.register(db)
     sign_in_route.register(db)
-    password_link_pages.register(db)
-    billing_page.register(db)
+    password_link_pages.register(db, vendor)
+    billing_page.register(db, vendor)
     history_export.register(db)
     renewals_page.register(db)
     overview_page.register(db)
     organisations_page.register(db)
+    organisation_page.register(db, vendor)
     outbox_page.register(db)
     security_page.register(db)
     sign_ins_page.register(db)

@@ -10,6 +10,8 @@ from typing import Annotated
 from pydantic import Field, field_validator
 from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
 
+from dashboard.domain.vendor import DEFAULT_VENDOR, Vendor
+
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
 DATA_DIR = PROJECT_ROOT / 'data'
 LOCAL_HOSTS = frozenset({'localhost', '127.0.0.1', '::1'})
@@ -20,9 +22,9 @@ class Settings(BaseSettings):
 
     database_url: str = f'sqlite:///{DATA_DIR / "dashboard.db"}'
     dashboard_secret: str = ''
-    product_name: str = '247connect'
-    vendor_support_email: str = 'support@netsupportsoftware.com'
-    vendor_sales_email: str = 'sales@netsupportsoftware.com'
+    product_name: str = DEFAULT_VENDOR.product_name
+    vendor_support_email: str = DEFAULT_VENDOR.support_email
+    vendor_sales_email: str = DEFAULT_VENDOR.sales_email
     data_dir: Path = DATA_DIR
     # Where people reach the app: the base of the links in emails (password resets, invitations).
     public_url: str = 'http://localhost:8080'
@@ -95,6 +97,11 @@ class Settings(BaseSettings):
         if any(day < 0 for day in value):
             raise ValueError('days before expiry cannot be negative')
         return sorted(set(value), reverse=True)
+
+    def vendor(self) -> Vendor:
+        """What the domain's emails say and where they go: handed to the operations that send mail."""
+        return Vendor(product_name=self.product_name, sales_email=self.vendor_sales_email,
+                      support_email=self.vendor_support_email)
 
     @property
     def session_idle_timeout(self) -> timedelta:

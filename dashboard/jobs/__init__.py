@@ -43,13 +43,14 @@ def session_job(operation: Callable[..., int], **values: Callable[[], object]) -
 
 # Jobs that queue email run before delivery, so their mail goes out in the same round.
 QUEUEING_JOBS: list[Job] = [
-    Job('renewal reminders', session_job(queue_renewal_reminders,
-                                         stages=lambda: get_settings().renewal_reminder_days),
+    Job('renewal reminders', session_job(queue_renewal_reminders, stages=lambda: get_settings().renewal_reminder_days,
+                                         vendor=lambda: get_settings().vendor()),
         every=timedelta(hours=1), counts='reminders queued'),
-    Job('sales digest', session_job(queue_sales_digest, weekday=lambda: get_settings().sales_digest_weekday),
+    Job('sales digest', session_job(queue_sales_digest, weekday=lambda: get_settings().sales_digest_weekday,
+                                    vendor=lambda: get_settings().vendor()),
         every=timedelta(hours=1), counts='digests queued'),
-    Job('account deletions', session_job(advance_deletions), every=timedelta(minutes=5),
-        counts='accounts cancelled'),
+    Job('account deletions', session_job(advance_deletions, vendor=lambda: get_settings().vendor()),
+        every=timedelta(minutes=5), counts='accounts cancelled'),
     Job('personal data purge', session_job(purge_personal_data), every=timedelta(hours=1),
         counts='accounts purged'),
 ]

@@ -1,5 +1,9 @@
-"""Where the login page may send someone afterwards: a page of this app, never another site.
+"""Every path of the web app in one place, and where the login page may send someone afterwards.
 
+The pages (and the two CSV downloads) register under these paths, and the links, menus and redirects between them
+use the same names. The link in password emails is built by the domain, so `SET_PASSWORD_PATH` is defined there.
+
+After logging in, a person goes to the `next` page they asked for: a page of this app, never another site.
 Browsers read a URL more loosely than a server does (a backslash is a slash, tabs and newlines vanish, `//host` is
 another site), so a `next` value is refused unless it is, character for character, the path of one of the app's own
 pages, with an optional query that is rebuilt from its parts.
@@ -11,7 +15,31 @@ from urllib.parse import parse_qsl, urlencode
 
 from nicegui import Client
 
+from dashboard.domain.auth.links import SET_PASSWORD_PATH as SET_PASSWORD_PATH  # the emailed link's page
+
+HOME_PATH = '/'  # sends each person to their landing page
 LOGIN_PATH = '/login'
+FORGOT_PASSWORD_PATH = '/forgot-password'
+COMPLETE_PATH = '/auth/complete'  # where a completed sign-in gets its session (see `auth/sign_in_route.py`)
+BILLING_PATH = '/account/billing'
+HISTORY_EXPORT_PATH = '/billing/{organisation_id}/history.csv'
+SECURITY_PATH = '/account/security'
+RENEWALS_PATH = '/vendor/renewals'
+RENEWALS_EXPORT_PATH = f'{RENEWALS_PATH}.csv'
+OVERVIEW_PATH = '/vendor/overview'
+ORGANISATIONS_PATH = '/vendor/organisations'
+ORGANISATION_PATH = f'{ORGANISATIONS_PATH}/{{organisation_id}}'
+OUTBOX_PATH = '/vendor/outbox'
+SIGN_INS_PATH = '/vendor/sign-ins'
+
+def organisation_path(organisation_id: int) -> str:
+    return ORGANISATION_PATH.format(organisation_id=organisation_id)
+
+
+def history_export_path(organisation_id: int) -> str:
+    return HISTORY_EXPORT_PATH.format(organisation_id=organisation_id)
+
+
 MAX_LENGTH = 2000
 _PARAMETER = re.compile(r'\{[^}/]+\}')
 _SEGMENT = '[A-Za-z0-9_-]+'

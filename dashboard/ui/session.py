@@ -18,7 +18,8 @@ from dashboard.domain.auth.events import record_sign_in_event
 from dashboard.domain.auth.models import SignInEventKind
 from dashboard.domain.auth.sessions import end_session, live_session
 from dashboard.domain.models import Organisation, Plan
-from dashboard.ui.auth.sign_in_tickets import COMPLETE_PATH, issue_ticket
+from dashboard.ui.auth.sign_in_tickets import issue_ticket
+from dashboard.ui.paths import BILLING_PATH, COMPLETE_PATH, HOME_PATH, LOGIN_PATH, RENEWALS_PATH
 from dashboard.ui.session_watch import PageSession, ended_sessions
 
 SESSION_KEY = 'session_token'
@@ -80,7 +81,7 @@ def complete_sign_in(user_id: int, next_path: str) -> None:
 
 def sign_in(user_id: int) -> None:
     """The former name of `complete_sign_in`, for callers that pick their landing page later."""
-    complete_sign_in(user_id, '/')
+    complete_sign_in(user_id, HOME_PATH)
 
 
 async def sign_out() -> None:
@@ -121,7 +122,7 @@ def refuse_if_signed_out(actor: Actor) -> bool:
         page.note_activity()  # the person is here: the session is not idle
         return False
     ui.notify(SIGNED_OUT_MESSAGE, type='warning')
-    ui.navigate.to('/login')
+    ui.navigate.to(LOGIN_PATH)
     return True
 
 
@@ -133,13 +134,13 @@ def _client() -> Client | None:
 
 
 def to_login(path: str) -> RedirectResponse:
-    return RedirectResponse(f'/login?next={quote(path, safe="")}')
+    return RedirectResponse(f'{LOGIN_PATH}?next={quote(path, safe="")}')
 
 
 def landing_path(actor: Actor) -> str:
     """Customers with Billing access land on it, vendor staff on Renewals, everyone else on the welcome page."""
     if actor.is_vendor:
-        return '/vendor/renewals'
+        return RENEWALS_PATH
     if actor.organisation_id is not None and actor.can_view_billing(actor.organisation_id):
-        return '/account/billing'
-    return '/'
+        return BILLING_PATH
+    return HOME_PATH

@@ -6,6 +6,16 @@ from contextlib import contextmanager
 from nicegui import ui
 
 from dashboard.config import get_settings
+from dashboard.ui.paths import (
+    BILLING_PATH,
+    LOGIN_PATH,
+    ORGANISATIONS_PATH,
+    OUTBOX_PATH,
+    OVERVIEW_PATH,
+    RENEWALS_PATH,
+    SECURITY_PATH,
+    SIGN_INS_PATH,
+)
 from dashboard.ui.session import SignedIn, sign_out
 
 SESSION_CHECK_SECONDS = 2  # how soon a page notices that its browser has logged out in another tab
@@ -46,7 +56,7 @@ def _watch_session(who: SignedIn) -> None:
     async def check() -> None:
         if who.session is None or not await who.session.check(idle_seconds):
             timer.deactivate()
-            ui.navigate.to('/login')
+            ui.navigate.to(LOGIN_PATH)
     timer = ui.timer(SESSION_CHECK_SECONDS, check)
 
 
@@ -55,16 +65,16 @@ def _menu(who: SignedIn, active: str) -> None:
     with ui.list().props('padding').classes('w-full'):
         ui.item_label('Account').props('header').classes('text-grey-7 uppercase text-xs')
         if actor.organisation_id is not None and actor.can_view_billing(actor.organisation_id):
-            _menu_item('Billing', 'receipt_long', '/account/billing', active)
-        _menu_item('Security', 'shield', '/account/security', active)
+            _menu_item('Billing', 'receipt_long', BILLING_PATH, active)
+        _menu_item('Security', 'shield', SECURITY_PATH, active)
         if actor.is_vendor:
             ui.item_label('Back office').props('header').classes('text-grey-7 uppercase text-xs')
-            _menu_item('Renewals', 'event_repeat', '/vendor/renewals', active)
-            _menu_item('Usage overview', 'insights', '/vendor/overview', active)
-            _menu_item('Organisations', 'apartment', '/vendor/organisations', active)
-            _menu_item('Outbox', 'outgoing_mail', '/vendor/outbox', active)
+            _menu_item('Renewals', 'event_repeat', RENEWALS_PATH, active)
+            _menu_item('Usage overview', 'insights', OVERVIEW_PATH, active)
+            _menu_item('Organisations', 'apartment', ORGANISATIONS_PATH, active)
+            _menu_item('Outbox', 'outgoing_mail', OUTBOX_PATH, active)
             if actor.is_admin_team:
-                _menu_item('Sign-ins', 'manage_accounts', '/vendor/sign-ins', active)
+                _menu_item('Sign-ins', 'manage_accounts', SIGN_INS_PATH, active)
 
 
 def _menu_item(label: str, icon: str, path: str, active: str) -> None:
@@ -78,4 +88,4 @@ def _menu_item(label: str, icon: str, path: str, active: str) -> None:
 
 async def _log_out() -> None:
     await sign_out()
-    ui.navigate.to('/login')
+    ui.navigate.to(LOGIN_PATH)

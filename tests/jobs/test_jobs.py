@@ -13,8 +13,8 @@ from dashboard.domain.auth.accounts import active_user
 from dashboard.domain.deletion.requests import request_deletion
 from dashboard.domain.models import DeletionRequest, Organisation, OutboxEmail, User
 from dashboard.jobs import Job, Schedule, run_due_jobs, session_job
-from tests.jobs.test_delivery import T0, queue, smtp_server  # noqa: F401 - a fixture
 from tests.factories import actor, make_organisation, make_pool, make_user
+from tests.jobs.test_delivery import T0, queue, smtp_server  # noqa: F401 - a fixture
 
 
 def test_every_job_runs_and_a_failing_one_does_not_stop_the_others(db, caplog) -> None:
@@ -106,6 +106,18 @@ def test_jobs_run_once_without_smtp_says_mail_stays_in_the_outbox(db, cli_enviro
         'personal data purge: 0 accounts purged', 'outbox delivery: 0 emails sent']
     with db.session() as session:
         assert session.exec(select(OutboxEmail.status)).all() == ['pending', 'pending']
+
+
+def test_the_jobs_queue_mail_for_the_configured_vendor(db, cli_environment, monkeypatch, capsys) -> None:
+    monkeypatch.setenv('SMTP_HOST', '')
+    monkeypatch.setenv('VENDOR_SALES_EMAIL', 'deals@remotedesk.example')
+    get_settings.cache_clear()
+
+    assert main(['jobs', 'run-once']) == 0
+
+    with db.session() as session:
+        assert session.exec(select(OutboxEmail.to_address).where(OutboxEmail.kind == 'sales_digest')).all() == [
+            'deals@remotedesk.example']
 
 
 def test_a_failing_job_makes_run_once_exit_non_zero(db, cli_environment, monkeypatch, capsys) -> None:

@@ -7,7 +7,7 @@ from nicegui.testing import User
 
 from dashboard.domain import clock
 from dashboard.domain.formatting import format_date
-from dashboard.ui.backoffice.access import OVERVIEW_PATH, organisation_path
+from dashboard.ui.paths import OVERVIEW_PATH, organisation_path
 from tests.factories import make_organisation, make_pool
 from tests.ui.conftest import log_in
 

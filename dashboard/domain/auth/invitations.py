@@ -16,6 +16,7 @@ from dashboard.domain.billing.licence_details import get_organisation
 from dashboard.domain.errors import InvalidInput, NotFound
 from dashboard.domain.formatting import format_timestamp
 from dashboard.domain.models import Role, User
+from dashboard.domain.vendor import DEFAULT_VENDOR, Vendor
 
 MAX_PEOPLE_SHOWN = 200
 
@@ -63,9 +64,11 @@ def organisation_people(*, session: Session, actor: Actor, organisation_id: int)
                               not_invited=sum(user.id not in invited for user in uninvited))
 
 
-def invite_user(*, session: Session, actor: Actor, user_id: int, public_url: str) -> datetime:
-    """Emails the user a link to set their password, voiding an earlier invitation, and commits; returns when the
-    new one expires. Only for the Admin Team, and only for an active customer user without a password."""
+def invite_user(*, session: Session, actor: Actor, user_id: int, public_url: str,
+                vendor: Vendor = DEFAULT_VENDOR) -> datetime:
+    """Emails the user a link to set their password (the email names `vendor`'s product), voiding an earlier
+    invitation, and commits; returns when the new one expires. Only for the Admin Team, and only for an active
+    customer user without a password."""
     actor.require_admin_team()
     require_current(session=session, actor=actor)
     user = session.get(User, user_id)
@@ -79,13 +82,13 @@ def invite_user(*, session: Session, actor: Actor, user_id: int, public_url: str
     if user.password_hash:
         raise InvalidInput(f'{user.full_name} has a password already; they can reset it with "Forgot password?" '
                            'on the login page.')
-    expires = _invite(session, actor, user, public_url)
+    expires = _invite(session, actor, user, public_url, vendor)
     session.commit()
     return expires
 
 
 def invite_everyone_without_password(*, session: Session, actor: Actor, organisation_id: int,
-                                     public_url: str) -> int:
+                                     public_url: str, vendor: Vendor = DEFAULT_VENDOR) -> int:
     """Invites every active user of the organisation who has no password and no pending invitation (so a second
     click sends nothing twice), and commits; returns how many were invited."""
     actor.require_admin_team()
@@ -98,16 +101,16 @@ def invite_everyone_without_password(*, session: Session, actor: Actor, organisa
     invited = 0
     for user in users:
         if user.id not in pending:
-            _invite(session, actor, user, public_url)
+            _invite(session, actor, user, public_url, vendor)
             invited += 1
     session.commit()
     return invited
 
 
-def _invite(session: Session, actor: Actor, user: User, public_url: str) -> datetime:
+def _invite(session: Session, actor: Actor, user: User, public_url: str, vendor: Vendor) -> datetime:
     now = clock.now()
     token = new_link(session, user, AccountLinkPurpose.INVITATION, now=now, created_by_id=actor.user_id)
-    queue_link_email(session, user, 'invitation', link=link_url(public_url, token),
+    queue_link_email(session, user, 'invitation', vendor, link=link_url(public_url, token),
                       days=INVITATION_LIFETIME.days, expires=format_timestamp(now + INVITATION_LIFETIME))
     record_sign_in_event(session=session, kind=SignInEventKind.INVITATION_SENT, user_id=user.id, email=user.email,
                          detail=f'by {actor.name}')

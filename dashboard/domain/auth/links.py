@@ -24,6 +24,7 @@ from dashboard.domain.errors import InvalidInput
 from dashboard.domain.mail.outbox import queue_email
 from dashboard.domain.mail.templates import render_email
 from dashboard.domain.models import User
+from dashboard.domain.vendor import DEFAULT_VENDOR, Vendor
 
 log = logging.getLogger(__name__)
 
@@ -64,9 +65,10 @@ def token_hash(token: str) -> str:
 
 
 def request_password_reset(*, session: Session, email: str, public_url: str, client_address: str | None = None,
-                           now: datetime | None = None) -> None:
-    """Emails a reset link if `email` belongs to someone who may sign in, and commits. Returns nothing either way,
-    and takes as long either way but for the email's rendering: the caller answers the same whatever happened."""
+                           now: datetime | None = None, vendor: Vendor = DEFAULT_VENDOR) -> None:
+    """Emails a reset link (naming `vendor`'s product) if `email` belongs to someone who may sign in, and commits.
+    Returns nothing either way, and takes as long either way but for the email's rendering: the caller answers the
+    same whatever happened."""
     now = now or clock.now()
     email = email.strip()[:320]
     if _recent_requests_from(session, client_address, now) >= RESETS_PER_ADDRESS:
@@ -81,7 +83,7 @@ def request_password_reset(*, session: Session, email: str, public_url: str, cli
                          user_id=user.id if allowed else None, client_address=client_address)
     if allowed:
         token = new_link(session, user, AccountLinkPurpose.PASSWORD_RESET, now=now)
-        queue_link_email(session, user, 'password_reset', link=link_url(public_url, token),
+        queue_link_email(session, user, 'password_reset', vendor, link=link_url(public_url, token),
                           hours=int(RESET_LIFETIME.total_seconds() // 3600))
     session.commit()
 
@@ -147,9 +149,9 @@ def new_link(session: Session, user: User, purpose: AccountLinkPurpose, *, now: 
     return token
 
 
-def queue_link_email(session: Session, user: User, template: str, **values: object) -> None:
+def queue_link_email(session: Session, user: User, template: str, vendor: Vendor, **values: object) -> None:
     """The subject names no person or organisation: nothing a customer typed goes into a header."""
-    email = render_email(template, person=user.full_name, email=user.email, **values)
+    email = render_email(template, vendor=vendor, person=user.full_name, email=user.email, **values)
     queue_email(session=session, to=user.email, subject=email.subject, body_text=email.body_text,
                 body_html=email.body_html, organisation_id=user.organisation_id, kind=template)
 

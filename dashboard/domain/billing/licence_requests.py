@@ -3,7 +3,6 @@
 from sqlalchemy import update
 from sqlmodel import Session, col
 
-from dashboard.config import get_settings
 from dashboard.domain.actor import Actor
 from dashboard.domain.audit import record_audit
 from dashboard.domain.auth.accounts import require_current
@@ -12,13 +11,15 @@ from dashboard.domain.errors import InvalidInput, NotFound
 from dashboard.domain.mail.outbox import queue_email
 from dashboard.domain.mail.templates import render_email
 from dashboard.domain.models import LicenceKind, LicenceRequest
+from dashboard.domain.vendor import DEFAULT_VENDOR, Vendor
 
 MAX_QUANTITY = 100_000
 MAX_MESSAGE = 2000
 
 
 def request_licences(*, session: Session, actor: Actor, organisation_id: int, kind: str, quantity: int,
-                     message: str = '', purchase: bool = False) -> LicenceRequest:
+                     message: str = '', purchase: bool = False, vendor: Vendor = DEFAULT_VENDOR) -> LicenceRequest:
+    """Records the request and emails it to `vendor`'s sales address."""
     actor.require_billing_permission(organisation_id)
     require_current(session=session, actor=actor)
     if not isinstance(kind, str) or kind not in set(LicenceKind):
@@ -38,10 +39,10 @@ def request_licences(*, session: Session, actor: Actor, organisation_id: int, ki
     what = 'Purchase' if purchase else 'More licences'
     record_audit(session=session, actor=actor, organisation_id=organisation_id, action='licences_requested',
                  details=f'{what}: {quantity} {kind_label}')
-    email = render_email('licences_requested', what=what, quantity=quantity, kind_label=kind_label,
+    email = render_email('licences_requested', vendor=vendor, what=what, quantity=quantity, kind_label=kind_label,
                          account=organisation.name, serial=organisation.serial_number, requester=actor.name,
                          requester_email=actor.email, message=message)
-    queue_email(session=session, to=get_settings().vendor_sales_email, organisation_id=organisation_id,
+    queue_email(session=session, to=vendor.sales_email, organisation_id=organisation_id,
                 subject=email.subject, body_text=email.body_text, body_html=email.body_html, kind='licences_requested')
     session.commit()
     return request

@@ -24,14 +24,16 @@ from dashboard.domain.changes import announce
 from dashboard.domain.deletion.notices import PURGE_DAYS, contact_addresses, queue_notice, utc_date
 from dashboard.domain.formatting import format_date
 from dashboard.domain.models import AuditEntry, DeletionRequest, DeletionStatus, Organisation
+from dashboard.domain.vendor import DEFAULT_VENDOR, Vendor
 
 log = logging.getLogger(__name__)
 SYSTEM_ACTOR = 'Scheduled job'  # the audit log's "who" for what the jobs do
 
 
-def advance_deletions(*, session: Session, now: datetime) -> int:
+def advance_deletions(*, session: Session, now: datetime, vendor: Vendor = DEFAULT_VENDOR) -> int:
     """Starts and completes every request whose effective date (a UTC day) has ended, i.e. is before today; also
-    finishes one that a crashed run left in progress. Returns how many it completed (accounts cancelled) in this run."""
+    finishes one that a crashed run left in progress. Returns how many it completed (accounts cancelled) in this run.
+    The notices name `vendor`'s product and support address."""
     today = utc_date(now)
     due = session.exec(select(DeletionRequest.id).where(or_(
         and_(col(DeletionRequest.status) == DeletionStatus.PENDING, col(DeletionRequest.effective_date) < today),
@@ -41,15 +43,15 @@ def advance_deletions(*, session: Session, now: datetime) -> int:
     for request_id in due:
         assert request_id is not None
         try:
-            _start(session, request_id, now)
-            completed += int(_complete(session, request_id, now))
+            _start(session, request_id, now, vendor)
+            completed += int(_complete(session, request_id, now, vendor))
         except Exception:
             session.rollback()
             log.exception('Deletion request %s could not be advanced; the next run tries again', request_id)
     return completed
 
 
-def _start(session: Session, request_id: int, now: datetime) -> bool:
+def _start(session: Session, request_id: int, now: datetime, vendor: Vendor) -> bool:
     """pending → in progress, with the notice that the cancellation starts."""
     claimed = session.execute(
         update(DeletionRequest)
@@ -61,7 +63,7 @@ def _start(session: Session, request_id: int, now: datetime) -> bool:
         session.rollback()
         return False
     request, organisation = _load(session, request_id)
-    queue_notice(session=session, organisation=organisation, request=request, step='starting',
+    queue_notice(session=session, vendor=vendor, organisation=organisation, request=request, step='starting',
                  to=contact_addresses(session=session, organisation=organisation, request=request))
     record_job_audit(session=session, organisation_id=organisation.id, action='deletion_started',
                      details=f'request {request_id}', now=now)
@@ -69,7 +71,7 @@ def _start(session: Session, request_id: int, now: datetime) -> bool:
     return True
 
 
-def _complete(session: Session, request_id: int, now: datetime) -> bool:
+def _complete(session: Session, request_id: int, now: datetime, vendor: Vendor) -> bool:
     """The cancellation itself: the organisation is marked cancelled, which refuses its users' sign-ins and ends
     their open sessions; then in progress → completed, with the completion notice."""
     claimed = session.execute(
@@ -88,8 +90,8 @@ def _complete(session: Session, request_id: int, now: datetime) -> bool:
                     .values(cancelled_at=now).execution_options(synchronize_session=False))
     end_organisation_sessions(session=session, organisation_id=organisation.id, reason='organisation_cancelled')
     completed_on = utc_date(now)
-    queue_notice(session=session, organisation=organisation, request=request, step='completed', to=contacts,
-                 completed=format_date(completed_on),
+    queue_notice(session=session, vendor=vendor, organisation=organisation, request=request, step='completed',
+                 to=contacts, completed=format_date(completed_on),
                  purge_by=format_date(completed_on + timedelta(days=PURGE_DAYS)))
     record_job_audit(session=session, organisation_id=organisation.id, action='organisation_cancelled',
                      details=f'request {request_id}: every user signed out and refused', now=now)

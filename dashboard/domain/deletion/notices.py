@@ -7,12 +7,12 @@ from datetime import UTC, date, datetime, timedelta
 
 from sqlmodel import Session, col, select
 
-from dashboard.config import get_settings
 from dashboard.domain.actor import BILLING_ROLES
 from dashboard.domain.formatting import format_date
 from dashboard.domain.mail.outbox import queue_email
 from dashboard.domain.mail.templates import render_email
 from dashboard.domain.models import DeletionRequest, Organisation, User
+from dashboard.domain.vendor import Vendor
 
 PURGE_DAYS = 30  # the seed: personal data removed within 30 days after completion
 
@@ -36,7 +36,7 @@ def contact_addresses(*, session: Session, organisation: Organisation, request: 
     return list(dict.fromkeys(user.email for user in wanted))
 
 
-def queue_notice(*, session: Session, organisation: Organisation, request: DeletionRequest, step: str,
+def queue_notice(*, session: Session, vendor: Vendor, organisation: Organisation, request: DeletionRequest, step: str,
                  to: list[str] | str, template: str | None = None, **values: object) -> bool:
     """Renders `deletion_{template}` (the step's name by default) and queues it once for this request, kind
     `deletion_{template}`; no recipients, no email."""
@@ -44,17 +44,18 @@ def queue_notice(*, session: Session, organisation: Organisation, request: Delet
         return False
     assert request.id is not None and organisation.id is not None
     template = template or step
-    email = render_email(f'deletion_{template}', **notice_values(organisation, request), **values)
+    email = render_email(f'deletion_{template}', vendor=vendor, **notice_values(vendor, organisation, request),
+                         **values)
     return queue_email(session=session, to=to, subject=email.subject, body_text=email.body_text,
                        body_html=email.body_html, organisation_id=organisation.id, kind=f'deletion_{template}',
                        dedupe_key=notice_key(request.id, step))
 
 
-def notice_values(organisation: Organisation, request: DeletionRequest) -> dict[str, object]:
-    """What every deletion email says: which account, when it takes effect, where to ask."""
+def notice_values(vendor: Vendor, organisation: Organisation, request: DeletionRequest) -> dict[str, object]:
+    """What every deletion email says: which account, when it takes effect, where to ask (`vendor`'s support)."""
     return {'account': organisation.name, 'serial': organisation.serial_number,
             'effective': format_date(request.effective_date), 'requester': request.requested_by_name,
-            'support': get_settings().vendor_support_email, 'purge_days': PURGE_DAYS}
+            'support': vendor.support_email, 'purge_days': PURGE_DAYS}
 
 
 def purge_due_on(completed_on: date) -> date:

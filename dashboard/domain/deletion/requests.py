@@ -7,7 +7,6 @@ from sqlalchemy import update
 from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session, col
 
-from dashboard.config import get_settings
 from dashboard.domain import clock
 from dashboard.domain.actor import Actor
 from dashboard.domain.audit import record_audit
@@ -17,6 +16,7 @@ from dashboard.domain.deletion.notices import PURGE_DAYS, contact_addresses, que
 from dashboard.domain.errors import InvalidInput, NotFound
 from dashboard.domain.formatting import format_date
 from dashboard.domain.models import DeletionRequest, DeletionStatus
+from dashboard.domain.vendor import DEFAULT_VENDOR, Vendor
 
 __all__ = ['PURGE_DAYS', 'bring_deletion_forward', 'effective_date_for', 'request_deletion', 'withdraw_deletion']
 
@@ -26,9 +26,9 @@ def effective_date_for(subscription_end: date, today: date) -> date:
     return max(subscription_end, today)
 
 
-def request_deletion(*, session: Session, actor: Actor, organisation_id: int, today: date | None = None
-                     ) -> DeletionRequest:
-    """Records the request, emails vendor support and notifies the organisation's contacts, in one transaction; a
+def request_deletion(*, session: Session, actor: Actor, organisation_id: int, today: date | None = None,
+                     vendor: Vendor = DEFAULT_VENDOR) -> DeletionRequest:
+    """Records the request, emails `vendor`'s support and notifies the organisation's contacts, in one transaction; a
     second request while one is open returns the first."""
     actor.require_billing_permission(organisation_id)
     require_current(session=session, actor=actor)
@@ -52,17 +52,18 @@ def request_deletion(*, session: Session, actor: Actor, organisation_id: int, to
         return concurrent
     record_audit(session=session, actor=actor, organisation_id=organisation_id, action='deletion_requested',
                  details=f'effective {request.effective_date.isoformat()}')
-    queue_notice(session=session, organisation=organisation, request=request, step='requested_support',
-                 to=get_settings().vendor_support_email, requester_email=actor.email)
-    queue_notice(session=session, organisation=organisation, request=request, step='requested',
+    queue_notice(session=session, vendor=vendor, organisation=organisation, request=request, step='requested_support',
+                 to=vendor.support_email, requester_email=actor.email)
+    queue_notice(session=session, vendor=vendor, organisation=organisation, request=request, step='requested',
                  to=contact_addresses(session=session, organisation=organisation, request=request),
                  effective_today=request.effective_date <= today)
     session.commit()
     return request
 
 
-def withdraw_deletion(*, session: Session, actor: Actor, organisation_id: int) -> DeletionRequest:
-    """Stops a pending request before the cancellation starts; vendor support and the contacts are told."""
+def withdraw_deletion(*, session: Session, actor: Actor, organisation_id: int,
+                      vendor: Vendor = DEFAULT_VENDOR) -> DeletionRequest:
+    """Stops a pending request before the cancellation starts; `vendor`'s support and the contacts are told."""
     actor.require_billing_permission(organisation_id)
     organisation = get_organisation(session=session, organisation_id=organisation_id)
     session.refresh(organisation)  # cancelled by a job since this session read it?
@@ -90,9 +91,9 @@ def withdraw_deletion(*, session: Session, actor: Actor, organisation_id: int) -
     record_audit(session=session, actor=actor, organisation_id=organisation_id, action='deletion_withdrawn',
                  details=f'request {request.id}')
     who = {'withdrawer': actor.name, 'withdrawer_email': actor.email}
-    queue_notice(session=session, organisation=organisation, request=request, step='withdrawn_support',
-                 to=get_settings().vendor_support_email, **who)
-    queue_notice(session=session, organisation=organisation, request=request, step='withdrawn',
+    queue_notice(session=session, vendor=vendor, organisation=organisation, request=request, step='withdrawn_support',
+                 to=vendor.support_email, **who)
+    queue_notice(session=session, vendor=vendor, organisation=organisation, request=request, step='withdrawn',
                  to=contact_addresses(session=session, organisation=organisation, request=request), **who)
     session.commit()
     return request
@@ -110,7 +111,7 @@ def _too_late(request: DeletionRequest) -> InvalidInput:
 
 
 def bring_deletion_forward(*, session: Session, actor: Actor, organisation_id: int, effective_date: date | str,
-                           today: date | None = None) -> DeletionRequest:
+                           today: date | None = None, vendor: Vendor = DEFAULT_VENDOR) -> DeletionRequest:
     """The seed's "completed sooner": the Admin Team moves a pending request's effective date to an earlier day, from
     today on; the contacts are told the new date."""
     actor.require_admin_team()
@@ -140,7 +141,8 @@ def bring_deletion_forward(*, session: Session, actor: Actor, organisation_id: i
     session.refresh(request)
     record_audit(session=session, actor=actor, organisation_id=organisation_id, action='deletion_brought_forward',
                  details=f'effective {previous.isoformat()} → {new_date.isoformat()}')
-    queue_notice(session=session, organisation=organisation, request=request, step=f'rescheduled:{new_date}',
+    queue_notice(session=session, vendor=vendor, organisation=organisation, request=request,
+                 step=f'rescheduled:{new_date}',
                  template='rescheduled', previous_effective=format_date(previous),
                  to=contact_addresses(session=session, organisation=organisation, request=request))
     session.commit()

@@ -1,8 +1,8 @@
 """The emails the product sends, rendered from templates: a subject, a plain-text body and an HTML body.
 
 Each email is `dashboard/templates/email/NAME.txt` (first line `Subject: ...`, then the text body) and `NAME.html`
-(the HTML body, inside `_layout.html`). Every template gets `product` (the product's name) besides its own values;
-emails about an organisation name its account and serial number."""
+(the HTML body, inside `_layout.html`). Every template gets `product` (the name of the vendor's product, as the
+caller was told it) besides its own values; emails about an organisation name its account and serial number."""
 
 from dataclasses import dataclass
 from functools import cache
@@ -10,8 +10,8 @@ from pathlib import Path
 
 from jinja2 import Environment, FileSystemLoader, StrictUndefined, Template, select_autoescape
 
-from dashboard.config import get_settings
 from dashboard.domain.safe_text import header_text
+from dashboard.domain.vendor import DEFAULT_VENDOR, Vendor
 
 TEMPLATES = Path(__file__).resolve().parents[2] / 'templates' / 'email'
 
@@ -23,10 +23,10 @@ class RenderedEmail:
     body_html: str
 
 
-def render_email(name: str, **values: object) -> RenderedEmail:
+def render_email(name: str, *, vendor: Vendor = DEFAULT_VENDOR, **values: object) -> RenderedEmail:
     """The subject is rendered from the template's first line on its own and made one clean line, so that a name
     with a line break or a control character in it can neither end the subject early nor stop the email."""
-    values = {'product': get_settings().product_name, **values}
+    values = {'product': vendor.product_name, **values}
     subject, text = _text_templates(name)
     html = _environment(autoescape=True).get_template(f'{name}.html').render(values)
     return RenderedEmail(subject=header_text(subject.render(values)), body_text=text.render(values).strip() + '\n',

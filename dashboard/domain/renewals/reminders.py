@@ -18,7 +18,6 @@ from datetime import UTC, date, datetime, timedelta
 from sqlalchemy import ColumnElement, Select, exists, func, or_
 from sqlmodel import Session, col, select
 
-from dashboard.config import get_settings
 from dashboard.domain.formatting import format_date
 from dashboard.domain.mail.outbox import queue_email
 from dashboard.domain.mail.templates import render_email
@@ -33,6 +32,7 @@ from dashboard.domain.models import (
     Role,
     User,
 )
+from dashboard.domain.vendor import DEFAULT_VENDOR, Vendor
 
 REMINDER_STAGES = (90, 30, 7, 0)
 CATCH_UP_DAYS = 7
@@ -43,13 +43,13 @@ BATCH = 1000  # ids or keys per IN (...) list
 
 
 def queue_renewal_reminders(*, session: Session, now: datetime, stages: Sequence[int] = REMINDER_STAGES,
-                            catch_up_days: int = CATCH_UP_DAYS) -> int:
+                            catch_up_days: int = CATCH_UP_DAYS, vendor: Vendor = DEFAULT_VENDOR) -> int:
     """Queues the reminders due `now` (see the module's doc) to each account's main contact and billing users (global
     and billing admins), active ones only, and returns how many it queued. An account with none of them is skipped,
     its stage left unsent. Cancelled accounts, and accounts whose deletion has started, get none; nor do accounts with
     a pending deletion request: they asked to leave, and a reminder to renew would contradict that (if they withdraw
     the request, the reminders resume with the next stage due; a stage missed meanwhile within `catch_up_days` is
-    caught up).
+    caught up). The reminder names `vendor`'s product and its sales address.
 
     A few statements whatever the number of pools: the due pools, the keys already used, the recipients of the rest
     (the lists in batches of 1000), then one insert per email queued."""
@@ -76,15 +76,14 @@ def queue_renewal_reminders(*, session: Session, now: datetime, stages: Sequence
         for key in session.exec(select(OutboxEmail.dedupe_key).where(col(OutboxEmail.dedupe_key).in_(chunk))):
             del due[key]
     recipients = _recipients(session, {pool.organisation_id for pool in due.values()})
-    sales = get_settings().vendor_sales_email
     queued = 0
     for key, (_, kind, total, in_use, expiry, account_id, name, serial) in due.items():
         if not recipients.get(account_id):
             continue
         days_left = (expiry - today).days
-        email = render_email('renewal_reminder', account=name, serial=serial, kind_label=LicenceKind(kind).label,
-                             total=total, in_use=in_use, expiry=format_date(expiry),
-                             days_left=days_left, when=expires_when(days_left), sales_email=sales)
+        email = render_email('renewal_reminder', vendor=vendor, account=name, serial=serial,
+                             kind_label=LicenceKind(kind).label, total=total, in_use=in_use, expiry=format_date(expiry),
+                             days_left=days_left, when=expires_when(days_left), sales_email=vendor.sales_email)
         queued += queue_email(session=session, to=recipients[account_id], subject=email.subject,
                               body_text=email.body_text, body_html=email.body_html, organisation_id=account_id,
                               kind='renewal_reminder', dedupe_key=key)
@@ -111,8 +110,8 @@ def expires_when(days_left: int) -> str:
     return f'in {days_left} day{"" if days_left == 1 else "s"}'
 
 
-def queue_sales_digest(*, session: Session, now: datetime, weekday: int = 0) -> int:
-    """Once per ISO week, on `weekday` (0 is Monday) or the first run after it in that week: one email to the vendor's
+def queue_sales_digest(*, session: Session, now: datetime, weekday: int = 0, vendor: Vendor = DEFAULT_VENDOR) -> int:
+    """Once per ISO week, on `weekday` (0 is Monday) or the first run after it in that week: one email to `vendor`'s
     sales address with the renewals of the next 30 days (today and the 30 days after it, as the Renewals page's
     30-day horizon; cancelled accounts, and those whose deletion has started, left out): counts by licence type and
     region, and the pools soonest first, at most 200 of them. A week without renewals gets an 'all quiet' digest, so
@@ -121,7 +120,7 @@ def queue_sales_digest(*, session: Session, now: datetime, weekday: int = 0) -> 
     if not 0 <= weekday <= 6:
         raise ValueError('weekday must be 0 (Monday) to 6 (Sunday).')
     today = utc_date(now)
-    sales = get_settings().vendor_sales_email
+    sales = vendor.sales_email
     if today.weekday() < weekday or not sales:
         return 0
     year, week, _ = today.isocalendar()
@@ -144,7 +143,7 @@ def queue_sales_digest(*, session: Session, now: datetime, weekday: int = 0) -> 
                         .order_by(LicencePool.expiry_date, Organisation.name, Organisation.serial_number,
                                   LicencePool.kind).limit(DIGEST_ROWS)).all()
     renewals = sum(count for _, _, count, _ in counts)
-    email = render_email('sales_digest', week=f'{year}-W{week:02d}', first=format_date(today),
+    email = render_email('sales_digest', vendor=vendor, week=f'{year}-W{week:02d}', first=format_date(today),
                          last=format_date(last), days=DIGEST_DAYS, renewals=renewals, accounts=accounts,
                          **_digest_counts(counts), rows=[_digest_row(row, today) for row in rows],
                          more=renewals - len(rows))

@@ -10,10 +10,12 @@ from dashboard.domain.actor import Actor
 from dashboard.domain.auth.accounts import MAX_EMAIL_LENGTH, MAX_PASSWORD_INPUT
 from dashboard.domain.auth.password_pool import PasswordCheckPool
 from dashboard.domain.auth.sign_in_attempts import WRONG_CREDENTIALS
-from dashboard.ui.auth.password_link_pages import FORGOT_PASSWORD_PATH, PASSWORD_SET
+from dashboard.ui.auth.password_link_pages import PASSWORD_SET
 from dashboard.ui.auth.second_factor import second_factor_step
 from dashboard.ui.auth.sign_in_attempt import attempt_sign_in, current_client_address
-from dashboard.ui.paths import safe_next_path
+from dashboard.ui.cards import public_card
+from dashboard.ui.paths import FORGOT_PASSWORD_PATH, LOGIN_PATH, safe_next_path
+from dashboard.ui.refusal import Refusal
 from dashboard.ui.session import complete_sign_in, landing_path, signed_in
 
 __all__ = ['WRONG_CREDENTIALS', 'login_form', 'password_accepted', 'register']
@@ -23,7 +25,7 @@ def register(db: Database, *, pool: PasswordCheckPool | None = None) -> None:
     settings = get_settings()
     pool = pool or PasswordCheckPool(workers=settings.password_check_workers, queue=settings.password_check_queue)
 
-    @ui.page('/login', title='Log in')
+    @ui.page(LOGIN_PATH, title='Log in')
     async def login_page(next: str = '', password_set: str = '') -> RedirectResponse | None:  # noqa: A002
         who = await signed_in(db)
         if who is not None:
@@ -35,8 +37,6 @@ def register(db: Database, *, pool: PasswordCheckPool | None = None) -> None:
 
 
 def login_form(db: Database, pool: PasswordCheckPool, *, next_path: str) -> None:
-    ui.add_head_html('<link rel="stylesheet" href="/assets/app.css">')
-    ui.colors(primary='#1f4e79')
     checking = False
 
     async def try_log_in() -> None:
@@ -46,7 +46,7 @@ def login_form(db: Database, pool: PasswordCheckPool, *, next_path: str) -> None
         checking = True
         button.disable()
         button.props('loading')
-        error.set_visibility(False)
+        error.hide()
         try:
             attempt = await attempt_sign_in(db, pool, email=email.value or '', password=password.value or '',
                                             address=current_client_address())
@@ -55,31 +55,24 @@ def login_form(db: Database, pool: PasswordCheckPool, *, next_path: str) -> None
             button.props(remove='loading')
             button.enable()
         if attempt.actor is None:
-            error.set_text(attempt.message)
-            error.set_visibility(True)
+            error.say(attempt.message)
             password.set_value('')
             return
         await password_accepted(db, attempt.actor, next_path, within=card)
 
-    with ui.column().classes('absolute-center items-center gap-6'):
-        with ui.row().classes('items-center gap-2'):
-            ui.icon('support_agent', size='2.5rem', color='primary')
-            ui.label(get_settings().product_name).classes('text-3xl font-semibold text-primary')
-        with ui.card().classes('w-96 p-6 card') as card:
-            ui.label('Log in to the Web Portal').classes('text-lg font-medium')
-            with ui.column().classes('w-full gap-3') as form:
-                email = ui.input('Email').mark('email') \
-                    .props(f'type=email autocomplete=username outlined maxlength={MAX_EMAIL_LENGTH}') \
-                    .classes('w-full')
-                password = ui.input('Password', password=True, password_toggle_button=True).mark('password') \
-                    .props(f'autocomplete=current-password outlined maxlength={MAX_PASSWORD_INPUT}') \
-                    .classes('w-full')
-                error = ui.label().classes('text-negative text-sm').props('role=alert').mark('sign-in-error')
-                error.set_visibility(False)
-                button = ui.button('Log in', on_click=try_log_in).classes('w-full').props('unelevated') \
-                    .mark('log-in')
-            form.on('keydown.enter', try_log_in)
-            ui.link('Forgot password?', FORGOT_PASSWORD_PATH).classes('text-primary text-sm')
+    with public_card('Log in to the Web Portal') as card:
+        with ui.column().classes('w-full gap-3') as form:
+            email = ui.input('Email').mark('email') \
+                .props(f'type=email autocomplete=username outlined maxlength={MAX_EMAIL_LENGTH}') \
+                .classes('w-full')
+            password = ui.input('Password', password=True, password_toggle_button=True).mark('password') \
+                .props(f'autocomplete=current-password outlined maxlength={MAX_PASSWORD_INPUT}') \
+                .classes('w-full')
+            error = Refusal().mark('sign-in-error')
+            button = ui.button('Log in', on_click=try_log_in).classes('w-full').props('unelevated') \
+                .mark('log-in')
+        form.on('keydown.enter', try_log_in)
+        ui.link('Forgot password?', FORGOT_PASSWORD_PATH).classes('text-primary text-sm')
 
 
 async def password_accepted(db: Database, actor: Actor, next_path: str, *, within: ui.element) -> None:

@@ -2,8 +2,6 @@
 or invitation link into a password. Neither needs anyone signed in, and neither says whether an account exists."""
 
 import logging
-from collections.abc import Iterator
-from contextlib import contextmanager
 
 from fastapi import Request
 from nicegui import background_tasks, run, ui
@@ -11,37 +9,34 @@ from nicegui import background_tasks, run, ui
 from dashboard.config import get_settings
 from dashboard.db import Database
 from dashboard.domain.auth.accounts import MAX_PASSWORD_LENGTH, MIN_PASSWORD_LENGTH
-from dashboard.domain.auth.links import (
-    SET_PASSWORD_PATH,
-    LinkNotValid,
-    check_link,
-    request_password_reset,
-    use_link,
-)
+from dashboard.domain.auth.links import LinkNotValid, check_link, request_password_reset, use_link
 from dashboard.domain.auth.models import AccountLinkPurpose
 from dashboard.domain.errors import DomainError
+from dashboard.domain.vendor import Vendor
+from dashboard.ui.cards import public_card
 from dashboard.ui.client_address import request_address
+from dashboard.ui.paths import FORGOT_PASSWORD_PATH, LOGIN_PATH, SET_PASSWORD_PATH
+from dashboard.ui.refusal import Refusal
 from dashboard.ui.session import sign_out
 
 log = logging.getLogger(__name__)
-FORGOT_PASSWORD_PATH = '/forgot-password'
 RESET_ANSWER = 'If an account exists for that email, we have sent a link to reset the password. It works for 1 hour.'
 PASSWORD_SET_QUERY = 'password_set'
 PASSWORD_SET = 'Your password is set. Log in with it now.'
 MAX_EMAIL = 320
 
 
-def register(db: Database) -> None:
+def register(db: Database, vendor: Vendor) -> None:
     @ui.page(FORGOT_PASSWORD_PATH, title='Forgot password')
     def forgot_password_page(request: Request) -> None:
-        forgot_password_form(db, client_address=request_address(request))
+        forgot_password_form(db, vendor, client_address=request_address(request))
 
     @ui.page(SET_PASSWORD_PATH, title='Choose a password')
     async def set_password_page(request: Request, token: str = '') -> None:
         await set_password_form(db, token=token, client_address=request_address(request))
 
 
-def forgot_password_form(db: Database, *, client_address: str | None) -> None:
+def forgot_password_form(db: Database, vendor: Vendor, *, client_address: str | None) -> None:
     public_url = get_settings().public_url
 
     def send() -> None:
@@ -51,7 +46,7 @@ def forgot_password_form(db: Database, *, client_address: str | None) -> None:
             return
         email.props(remove='error error-message')
         # The answer never waits for the work, so that it comes as fast whether the account exists or not.
-        background_tasks.create(run.io_bound(_request_reset, db, typed, public_url, client_address),
+        background_tasks.create(run.io_bound(_request_reset, db, vendor, typed, public_url, client_address),
                                 name='password reset request')
         answer.set_visibility(True)
         email.set_value('')
@@ -66,13 +61,14 @@ def forgot_password_form(db: Database, *, client_address: str | None) -> None:
             answer.set_visibility(False)
             ui.button('Send link', on_click=send).classes('w-full').props('unelevated')
         form.on('keydown.enter', send)
-        ui.link('Back to log in', '/login').classes('text-primary text-sm')
+        ui.link('Back to log in', LOGIN_PATH).classes('text-primary text-sm')
 
 
-def _request_reset(db: Database, email: str, public_url: str, client_address: str | None) -> None:
+def _request_reset(db: Database, vendor: Vendor, email: str, public_url: str, client_address: str | None) -> None:
     try:
         with db.session() as session:
-            request_password_reset(session=session, email=email, public_url=public_url, client_address=client_address)
+            request_password_reset(session=session, email=email, public_url=public_url, client_address=client_address,
+                                   vendor=vendor)
     except Exception:  # off the request path: nobody to tell but the log (which gets no email and no token)
         log.exception('A password reset request failed')
 
@@ -87,22 +83,22 @@ async def set_password_form(db: Database, *, token: str, client_address: str | N
             return
 
         async def save() -> None:
-            error.set_visibility(False)
+            error.hide()
             first, second = password.value or '', again.value or ''
             button.props('loading')
             try:
                 await run.io_bound(_use, db, token, first, second, client_address)
             except LinkNotValid as refused:
-                _show(error, str(refused))
+                error.say(str(refused))
                 form.set_visibility(False)
             except DomainError as refused:
-                _show(error, str(refused))
+                error.say(str(refused))
             except Exception:
                 log.exception('Setting a password from a link failed')
-                _show(error, 'The password could not be set just now and nothing was changed: please try again.')
+                error.say('The password could not be set just now and nothing was changed: please try again.')
             else:
                 await sign_out()  # whoever this browser was signed in as, the next step is to log in as this person
-                ui.navigate.to(f'/login?{PASSWORD_SET_QUERY}=1')
+                ui.navigate.to(f'{LOGIN_PATH}?{PASSWORD_SET_QUERY}=1')
                 return
             finally:
                 button.props(remove='loading')
@@ -115,8 +111,7 @@ async def set_password_form(db: Database, *, token: str, client_address: str | N
                 .props(f'autocomplete=new-password outlined maxlength={MAX_PASSWORD_LENGTH}').classes('w-full')
             button = ui.button('Set password', on_click=save).classes('w-full').props('unelevated')
             form.on('keydown.enter', save)
-        error = ui.label().classes('text-negative text-sm').props('role=alert').mark('error')
-        error.set_visibility(False)
+        error = Refusal().mark('error')
 
 
 def _link_not_valid() -> None:
@@ -135,22 +130,3 @@ def _check(db: Database, token: str) -> AccountLinkPurpose | None:
 def _use(db: Database, token: str, password: str, again: str, client_address: str | None) -> None:
     with db.session() as session:
         use_link(session=session, token=token, password=password, password_again=again, client_address=client_address)
-
-
-def _show(label: ui.label, message: str) -> None:
-    label.set_text(message)
-    label.set_visibility(True)
-
-
-@contextmanager
-def public_card(title: str) -> Iterator[None]:
-    """The look of the login page: the product's name over one card."""
-    ui.add_head_html('<link rel="stylesheet" href="/assets/app.css">')
-    ui.colors(primary='#1f4e79')
-    with ui.column().classes('absolute-center items-center gap-6 w-full px-4'):
-        with ui.row().classes('items-center gap-2'):
-            ui.icon('support_agent', size='2.5rem', color='primary')
-            ui.label(get_settings().product_name).classes('text-3xl font-semibold text-primary')
-        with ui.card().classes('w-96 max-w-full p-6 card gap-3'):
-            ui.label(title).classes('text-lg font-medium')
-            yield

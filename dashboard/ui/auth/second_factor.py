@@ -3,7 +3,6 @@ code, or, for the Admin Team without two-factor sign-in, its set-up. Nothing her
 does, once the step is passed, and the user id lives only in this page, never in the browser."""
 
 import time
-from collections.abc import Awaitable, Callable
 
 from nicegui import run, ui
 
@@ -11,24 +10,25 @@ from dashboard.db import Database
 from dashboard.domain.actor import Actor
 from dashboard.domain.auth.accounts import active_user
 from dashboard.domain.auth.two_factor import SecondFactor, pass_with_code, pass_with_recovery_code, second_factor_needed
-from dashboard.domain.errors import DomainError
-from dashboard.ui.auth.two_factor_setup import code_input, enrolment, recovery_codes_panel
+from dashboard.ui.auth.code_entry import CodeEntry, Handler, call, code_input
+from dashboard.ui.auth.two_factor_setup import enrolment, recovery_codes_panel
 from dashboard.ui.client_address import client_address
+from dashboard.ui.paths import LOGIN_PATH
+from dashboard.ui.refusal import Refusal
 
-OnPassed = Callable[[], Awaitable[None] | None]
 STEP_SECONDS = 300  # after this long, the password must be typed again
 EXPIRED = 'This sign-in took too long: log in again.'
 APP_CODE_LABEL = 'Code from the app'
 RECOVERY_LABEL = 'Recovery code'
 
 
-async def second_factor_step(db: Database, user_id: int, on_passed: OnPassed, *,
+async def second_factor_step(db: Database, user_id: int, on_passed: Handler, *,
                              within: ui.element | None = None) -> None:
     """Call right after the password is accepted. When this user needs no second step, calls `on_passed` at once;
     otherwise clears `within` (the login card) and asks for it there."""
     actor, needed = await run.io_bound(_needed, db, user_id)
     if needed is SecondFactor.NONE:
-        await _call(on_passed)
+        await call(on_passed)
         return
     if within is not None:
         within.clear()
@@ -42,26 +42,17 @@ async def second_factor_step(db: Database, user_id: int, on_passed: OnPassed, *,
             _ask_for_code(db, actor, on_passed)
 
 
-def _ask_for_code(db: Database, actor: Actor, on_passed: OnPassed) -> None:
+def _ask_for_code(db: Database, actor: Actor, on_passed: Handler) -> None:
     started = time.monotonic()
     state = {'recovery': False}
 
     async def submit() -> None:
-        error.set_visibility(False)
         if time.monotonic() - started > STEP_SECONDS:
-            _show(error, EXPIRED)
-            ui.timer(2, lambda: ui.navigate.to('/login'), once=True)
+            error.say(EXPIRED)
+            ui.timer(2, lambda: ui.navigate.to(LOGIN_PATH), once=True)
             return
-        button.disable()
-        try:
-            await run.io_bound(_pass, db, actor, code.value or '', state['recovery'], client_address())
-        except DomainError as refused:
-            _show(error, str(refused))
-            code.set_value('')
-            return
-        finally:
-            button.enable()
-        await _call(on_passed)
+        await entry.send(lambda typed: run.io_bound(_pass, db, actor, typed, state['recovery'], client_address()),
+                         then=lambda _: on_passed())
 
     def switch() -> None:
         state['recovery'] = not state['recovery']
@@ -73,22 +64,21 @@ def _ask_for_code(db: Database, actor: Actor, on_passed: OnPassed) -> None:
                    f'autocomplete={"off" if recovery else "one-time-code"}')
         code.set_value('')
         toggle.set_text('Use the authenticator app instead' if recovery else 'Use a recovery code instead')
-        error.set_visibility(False)
+        error.hide()
 
     with ui.column().classes('w-full gap-3').mark('second-factor'):
         ui.label('Two-factor sign-in').classes('text-lg font-medium')
         hint = ui.label('Enter the 6-digit code your authenticator app shows.').classes('text-sm text-grey-8')
         code = code_input(APP_CODE_LABEL).mark('totp-code').classes('w-full').props('autofocus')
-        error = ui.label().classes('text-negative text-sm').props('role=alert')
-        error.set_visibility(False)
-        button = ui.button('Verify', on_click=submit).classes('w-full').props('unelevated')
+        error = Refusal()
+        entry = CodeEntry(code, ui.button('Verify', on_click=submit).classes('w-full').props('unelevated'), error)
         toggle = ui.button('Use a recovery code instead', on_click=switch).props('flat dense no-caps') \
             .classes('self-start text-primary')
-        ui.link('Back to log in', '/login').classes('text-sm text-grey-8')
+        ui.link('Back to log in', LOGIN_PATH).classes('text-sm text-grey-8')
         code.on('keydown.enter', submit)
 
 
-def _enrol(db: Database, actor: Actor, on_passed: OnPassed) -> None:
+def _enrol(db: Database, actor: Actor, on_passed: Handler) -> None:
     """The Admin Team must use two-factor sign-in: set it up now, before any page opens."""
     started = time.monotonic()
     box = ui.column().classes('w-full gap-3')
@@ -123,14 +113,3 @@ def _pass(db: Database, actor: Actor, code: str, recovery: bool, address: str | 
             pass_with_recovery_code(session=session, actor=actor, code=code, client_address=address)
         else:
             pass_with_code(session=session, actor=actor, code=code, client_address=address)
-
-
-def _show(error: ui.label, message: str) -> None:
-    error.set_text(message)
-    error.set_visibility(True)
-
-
-async def _call(on_passed: OnPassed) -> None:
-    result = on_passed()
-    if result is not None:
-        await result

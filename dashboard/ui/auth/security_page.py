@@ -1,7 +1,8 @@
 """Account > Security, for everyone signed in: two-factor sign-in (turn on, turn off, new recovery codes), and the
 person's own sign-in log."""
 
-from collections.abc import Callable
+from collections.abc import Awaitable, Callable
+from typing import TypeVar
 
 from fastapi.responses import RedirectResponse
 from nicegui import run, ui
@@ -9,15 +10,17 @@ from nicegui import run, ui
 from dashboard.db import Database
 from dashboard.domain.actor import Actor
 from dashboard.domain.auth.two_factor import TwoFactorStatus, disable_two_factor, new_recovery_codes, two_factor_status
-from dashboard.domain.errors import DomainError
+from dashboard.ui.auth.code_entry import CodeEntry, code_input
 from dashboard.ui.auth.sign_in_log import sign_in_log
-from dashboard.ui.auth.two_factor_setup import code_input, enrolment, recovery_codes_panel
-from dashboard.ui.billing.licence_details import titled_card
+from dashboard.ui.auth.two_factor_setup import enrolment, recovery_codes_panel
+from dashboard.ui.cards import titled_card
 from dashboard.ui.client_address import client_address
+from dashboard.ui.paths import SECURITY_PATH
+from dashboard.ui.refusal import Refusal
 from dashboard.ui.session import SignedIn, refuse_if_signed_out, signed_in, to_login
 from dashboard.ui.theme import frame
 
-SECURITY_PATH = '/account/security'
+T = TypeVar('T')
 
 
 def register(db: Database) -> None:
@@ -68,7 +71,7 @@ async def two_factor_card(db: Database, who: SignedIn) -> None:
 
 
 def _enabled(db: Database, actor: Actor, status: TwoFactorStatus, may_act: Callable[[], bool],
-             show_codes: Callable[[list[str]], None]) -> None:
+             show_codes: Callable[[list[str] | None], None]) -> None:
     assert status.enabled_at is not None
     ui.label(f'On since {status.enabled_at:%d %b %Y}. After your password, you enter a code from your '
              'authenticator app.').classes('text-grey-8')
@@ -78,55 +81,50 @@ def _enabled(db: Database, actor: Actor, status: TwoFactorStatus, may_act: Calla
     if status.required:
         ui.label('The Admin Team must use two-factor sign-in: it cannot be turned off.').classes('text-sm text-grey-7')
 
-    async def replace_codes(code: str) -> None:
-        show_codes(await run.io_bound(_new_codes, db, actor, code, client_address()))
+    def replace_codes(code: str) -> Awaitable[list[str] | None]:
+        return run.io_bound(_new_codes, db, actor, code, client_address())
 
-    async def turn_off(code: str) -> None:
-        await run.io_bound(_disable, db, actor, code, client_address())
+    def turn_off(code: str) -> Awaitable[None]:
+        return run.io_bound(_disable, db, actor, code, client_address())
+
+    def turned_off(_: None) -> None:
         ui.notify('Two-factor sign-in is off.', type='info')
+        ui.navigate.reload()
 
     with ui.row().classes('gap-2'):
         ui.button('New recovery codes', icon='autorenew', on_click=lambda: _ask_code(
             'New recovery codes', 'Your old recovery codes stop working.', 'Make new codes', replace_codes,
-            may_act)).props('outline no-caps')
+            show_codes, may_act)).props('outline no-caps')
         if not status.required:
             ui.button('Turn off', icon='lock_open', on_click=lambda: _ask_code(
                 'Turn off two-factor sign-in', 'Your password alone will sign you in, and your recovery codes stop '
-                'working.', 'Turn off', turn_off, may_act, then_reload=True)).props('outline no-caps color=negative')
+                'working.', 'Turn off', turn_off, turned_off, may_act)).props('outline no-caps color=negative')
 
 
-def _ask_code(title: str, text: str, action: str, act, may_act: Callable[[], bool], *,
-              then_reload: bool = False) -> None:
-    """A dialog asking for a current code from the app before a change to the second factor."""
+def _ask_code(title: str, text: str, action: str, check: Callable[[str], Awaitable[T]], then: Callable[[T], None],
+              may_act: Callable[[], bool]) -> None:
+    """A dialog asking for a current code from the app before a change to the second factor: `check(code)` makes
+    the change; once it has, the dialog closes and `then` gets its result."""
     async def confirm() -> None:
         if not may_act():
             dialog.close()
             return
-        error.set_visibility(False)
-        button.disable()
-        try:
-            await act(code.value or '')
-        except DomainError as refused:
-            error.set_text(str(refused))
-            error.set_visibility(True)
-            code.set_value('')
-            return
-        finally:
-            button.enable()
+        await entry.send(check, then=done)
+
+    def done(result: T) -> None:
         dialog.close()
-        if then_reload:
-            ui.navigate.reload()
+        then(result)
 
     with ui.dialog() as dialog, ui.card().classes('p-6 gap-3 w-96').mark('code-dialog'):
         ui.label(title).classes('text-lg font-medium')
         ui.label(f'{text} Enter the 6-digit code your authenticator app shows now.').classes('text-sm text-grey-8')
         code = code_input('Code from the app').mark('confirm-code').classes('w-full').props('autofocus')
-        error = ui.label().classes('text-negative text-sm').props('role=alert')
-        error.set_visibility(False)
+        error = Refusal()
         with ui.row().classes('justify-end w-full gap-2'):
             ui.button('Cancel', on_click=dialog.close).props('flat no-caps')
             button = ui.button(action, on_click=confirm).props('unelevated no-caps').mark('confirm-button')
         code.on('keydown.enter', confirm)
+    entry = CodeEntry(code, button, error)
     dialog.open()
 
 

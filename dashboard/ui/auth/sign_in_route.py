@@ -13,8 +13,9 @@ from dashboard.domain.auth.events import record_sign_in_event
 from dashboard.domain.auth.models import SignInEventKind
 from dashboard.domain.auth.sessions import end_session, open_session
 from dashboard.domain.models import User
-from dashboard.ui.auth.sign_in_tickets import COMPLETE_PATH, take_ticket
+from dashboard.ui.auth.sign_in_tickets import take_ticket
 from dashboard.ui.client_address import request_address
+from dashboard.ui.paths import COMPLETE_PATH, HOME_PATH, LOGIN_PATH
 from dashboard.ui.session import SESSION_KEY
 
 
@@ -23,7 +24,7 @@ def register(db: Database) -> None:
     async def complete_sign_in_route(request: Request, ticket: str = '') -> RedirectResponse:
         held = take_ticket(ticket, browser_id=request.session.get('id'))
         if held is None:
-            return _no_store(RedirectResponse('/login', status_code=303))
+            return _no_store(RedirectResponse(LOGIN_PATH, status_code=303))
         address = request_address(request)
         previous = app.storage.user.get(SESSION_KEY)
         token = await run.io_bound(_open, db, held.user_id, previous if isinstance(previous, str) else None, address)
@@ -51,7 +52,7 @@ def _open(db: Database, user_id: int, previous: str | None, address: str | None)
 def _own_path(path: str) -> str:
     """A path of this app, never another site (`//host`, `/\\host`)."""
     if not path.startswith('/') or path.startswith(('//', '/\\')) or any(ord(c) < 32 for c in path):
-        return '/'
+        return HOME_PATH
     return path
 
 

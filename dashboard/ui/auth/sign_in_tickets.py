@@ -8,7 +8,6 @@ import threading
 import time
 from dataclasses import dataclass
 
-COMPLETE_PATH = '/auth/complete'
 TICKET_SECONDS = 30
 MAX_TICKETS = 10_000  # beyond this, the oldest are dropped: a flood of sign-ins cannot grow memory without end
 

@@ -14,8 +14,10 @@ from dashboard.db import Database
 from dashboard.domain.actor import Actor
 from dashboard.domain.auth.totp import new_secret, provisioning_uri
 from dashboard.domain.auth.two_factor import enable_two_factor
-from dashboard.domain.errors import DomainError
+from dashboard.ui.auth.code_entry import CodeEntry, Handler, call, code_input
 from dashboard.ui.client_address import client_address
+from dashboard.ui.paths import LOGIN_PATH
+from dashboard.ui.refusal import Refusal
 
 OnCodes = Callable[[list[str]], Awaitable[None] | None]
 Check = Callable[[], bool]  # whether the page may still act (its browser still signed in)
@@ -28,22 +30,10 @@ def enrolment(db: Database, actor: Actor, *, on_enabled: OnCodes, may_act: Check
 
     async def confirm() -> None:
         if not may_act():
-            ui.navigate.to('/login')
+            ui.navigate.to(LOGIN_PATH)
             return
-        error.set_visibility(False)
-        button.disable()
-        try:
-            codes = await run.io_bound(_enable, db, actor, secret, code.value or '', client_address())
-        except DomainError as refused:
-            error.set_text(str(refused))
-            error.set_visibility(True)
-            code.set_value('')
-            return
-        finally:
-            button.enable()
-        result = on_enabled(codes)
-        if result is not None:
-            await result
+        await entry.send(lambda typed: run.io_bound(_enable, db, actor, secret, typed, client_address()),
+                         then=lambda codes: None if codes is None else on_enabled(codes))  # None: the app stops
 
     with ui.column().classes('gap-3 w-full').mark('enrolment'):
         ui.label('1. Scan this QR code with an authenticator app (for instance Google Authenticator, Microsoft '
@@ -56,26 +46,14 @@ def enrolment(db: Database, actor: Actor, *, on_enabled: OnCodes, may_act: Check
         with ui.row().classes('items-start gap-3 w-full'):
             code = code_input('Code from the app').mark('enrol-code').classes('w-48')
             button = ui.button('Turn on', on_click=confirm).props('unelevated no-caps').classes('mt-2')
-        error = ui.label().classes('text-negative text-sm').props('role=alert')
-        error.set_visibility(False)
+        entry = CodeEntry(code, button, Refusal())
         code.on('keydown.enter', confirm)
 
 
-def code_input(label: str) -> ui.input:
-    """A field for a code from the app: numeric keyboard on phones, and the browser may fill it in."""
-    return ui.input(label).props('autocomplete=one-time-code inputmode=numeric maxlength=8 outlined '
-                                 'spellcheck=false')
-
-
-def recovery_codes_panel(codes: list[str], *, on_done: Callable[[], Awaitable[None] | None],
+def recovery_codes_panel(codes: list[str], *, on_done: Handler,
                          done_label: str = 'Done') -> None:
     """The codes, this once: to copy or download, with what they are for."""
     text = _codes_text(codes)
-
-    async def done() -> None:
-        result = on_done()
-        if result is not None:
-            await result
 
     with ui.column().classes('gap-3 w-full').mark('recovery-codes'):
         ui.label('Your recovery codes').classes('text-lg font-medium')
@@ -88,7 +66,7 @@ def recovery_codes_panel(codes: list[str], *, on_done: Callable[[], Awaitable[No
             ui.button('Copy', icon='content_copy', on_click=lambda: _copy(text)).props('outline no-caps')
             ui.button('Download .txt', icon='download', on_click=lambda: ui.download.content(
                 text, f'{get_settings().product_name}-recovery-codes.txt', 'text/plain')).props('outline no-caps')
-            ui.button(done_label, on_click=done).props('unelevated no-caps')
+            ui.button(done_label, on_click=lambda: call(on_done)).props('unelevated no-caps')
 
 
 def qr_svg(data: str) -> str:

@@ -5,7 +5,6 @@ from collections.abc import Awaitable, Callable
 from functools import partial
 
 from fastapi import Request
-from fastapi.responses import RedirectResponse
 from nicegui import run, ui
 
 from dashboard.db import Database
@@ -21,41 +20,39 @@ from dashboard.domain.errors import DomainError, NotFound
 from dashboard.domain.formatting import format_date, format_timestamp
 from dashboard.domain.models import DeletionStatus, LicenceKind, Plan
 from dashboard.domain.organisations.listing import PendingRequests, pending_requests
+from dashboard.domain.vendor import Vendor
 from dashboard.ui.backoffice import licence_admin_dialogs as dialogs
-from dashboard.ui.backoffice.access import ORGANISATIONS_PATH, organisation_path, vendor_visitor
+from dashboard.ui.backoffice.access import backoffice_page
 from dashboard.ui.backoffice.people_card import people_card
-from dashboard.ui.billing.licence_details import titled_card
-from dashboard.ui.billing.view import billing_view
+from dashboard.ui.billing.view import BillingTabs
+from dashboard.ui.cards import titled_card
 from dashboard.ui.live import follow_changes, survives_refresh
+from dashboard.ui.paths import ORGANISATION_PATH, ORGANISATIONS_PATH, organisation_path
 from dashboard.ui.session import SignedIn, refuse_if_signed_out
 from dashboard.ui.theme import frame
 
 
-def register(db: Database) -> None:
-    @ui.page(f'{ORGANISATIONS_PATH}/{{organisation_id}}', title='Organisation')
-    async def organisation_page(organisation_id: str, request: Request) -> RedirectResponse | None:
-        who = await vendor_visitor(db, request)
-        if not isinstance(who, SignedIn):
-            return who
+def register(db: Database, vendor: Vendor) -> None:
+    @backoffice_page(db, ORGANISATION_PATH, title='Organisation')
+    async def organisation_page(who: SignedIn, request: Request, organisation_id: str) -> None:
         # Not a whole number of at most 18 digits (a 64-bit id): no such organisation, rather than a database error.
         valid = organisation_id.isdecimal() and len(organisation_id) <= 18
-        panel = OrganisationPanel(db, who.actor, int(organisation_id) if valid else 0)
+        panel = OrganisationPanel(db, who.actor, int(organisation_id) if valid else 0, vendor)
         try:
             await panel.load()
         except NotFound:
             with frame(who, 'Organisation not found', active=ORGANISATIONS_PATH):
                 _back_link()
                 ui.label(f'There is no organisation "{organisation_id}".').classes('text-grey-8')
-            return None
+            return
         assert panel.view is not None
         with frame(who, panel.view.name, active=ORGANISATIONS_PATH):
             _back_link()
             panel.show()
             panel.dialog_host = ui.element()
-            await billing_view(db, who.actor, panel.organisation_id, query=dict(request.query_params),
-                               path=organisation_path(panel.organisation_id))
+            await BillingTabs(db, who.actor, panel.organisation_id, vendor, query=dict(request.query_params),
+                              path=organisation_path(panel.organisation_id)).show()
             follow_changes(db, lambda _changed: panel.reload(), organisation_id=panel.organisation_id)
-        return None
 
 
 def _back_link() -> None:
@@ -65,10 +62,11 @@ def _back_link() -> None:
 class OrganisationPanel:
     """The Admin Team's card (read-only for sales) and what is waiting on the vendor."""
 
-    def __init__(self, db: Database, actor: Actor, organisation_id: int) -> None:
+    def __init__(self, db: Database, actor: Actor, organisation_id: int, vendor: Vendor) -> None:
         self.db = db
         self.actor = actor
         self.organisation_id = organisation_id
+        self.vendor = vendor
         self.view: BillingView | None = None
         self.pending: PendingRequests | None = None
         self.deletion: DeletionProgress | None = None
@@ -96,13 +94,14 @@ class OrganisationPanel:
         with ui.row().classes('w-full gap-4 items-stretch'):
             self._admin_card(self.view)
             self._requests_card(self.pending)
-        people_card(self.db, self.actor, self.organisation_id, self.people, reload=self.reload, action=self._action)
+        people_card(self.db, self.actor, self.organisation_id, self.vendor, self.people, reload=self.reload,
+                    action=self._action)
 
     def _admin_card(self, view: BillingView) -> None:
         admin = self.actor.is_admin_team
         subject = (self.db, self.actor, self.organisation_id)
         with titled_card('Admin Team' if admin else 'Licences and plan', 'admin_panel_settings') \
-                .classes('min-w-[320px]').mark('admin'):
+                .classes('flex-1 min-w-[320px]').mark('admin'):
             for kind in LicenceKind:
                 pool = view.pools[kind]
                 with ui.row().classes('w-full items-center gap-2 no-wrap'):
@@ -148,7 +147,7 @@ class OrganisationPanel:
             .classes('px-2 shrink-0')
 
     def _requests_card(self, pending: PendingRequests) -> None:
-        with titled_card('Waiting on the vendor', 'pending_actions').classes('min-w-[320px]').mark('requests'):
+        with titled_card('Waiting on the vendor', 'pending_actions').classes('flex-1 min-w-[320px]').mark('requests'):
             request = pending.deletion
             done = self.deletion if self.deletion and self.deletion.status == DeletionStatus.COMPLETED else None
             if request is None and done is not None and done.completed_at is not None:
@@ -169,7 +168,7 @@ class OrganisationPanel:
                         and request.effective_date > clock.today():
                     self._action('Bring forward', 'fast_forward',
                                  partial(dialogs.bring_forward, self.db, self.actor, self.organisation_id,
-                                         request.effective_date)).mark('bring-forward')
+                                         self.vendor, request.effective_date)).mark('bring-forward')
             if not pending.licence_requests:
                 ui.label('No open licence requests.').classes('text-grey-7')
             for licence_request in pending.licence_requests:

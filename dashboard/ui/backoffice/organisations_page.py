@@ -3,7 +3,6 @@
 from urllib.parse import urlencode
 
 from fastapi import Request
-from fastapi.responses import RedirectResponse
 from nicegui import ui
 
 from dashboard.db import Database
@@ -18,9 +17,9 @@ from dashboard.domain.organisations.listing import (
     OrganisationsFilter,
     list_organisations,
 )
-from dashboard.ui.backoffice import organisation_page
-from dashboard.ui.backoffice.access import ORGANISATIONS_PATH, organisation_path, vendor_visitor
+from dashboard.ui.backoffice.access import backoffice_page
 from dashboard.ui.live import follow_changes
+from dashboard.ui.paths import ORGANISATIONS_PATH, organisation_path
 from dashboard.ui.session import SignedIn
 from dashboard.ui.table_events import clicked_row_id, read_page, table_request
 from dashboard.ui.theme import frame
@@ -44,19 +43,13 @@ REGIONS = {'': 'All regions', **{region.value: region.label for region in Region
 
 
 def register(db: Database) -> None:
-    @ui.page(ORGANISATIONS_PATH, title='Organisations')
-    async def organisations_page(request: Request) -> RedirectResponse | None:
-        who = await vendor_visitor(db, request)
-        if not isinstance(who, SignedIn):
-            return who
+    @backoffice_page(db, ORGANISATIONS_PATH, title='Organisations')
+    async def organisations_page(who: SignedIn, request: Request) -> None:
         with frame(who, 'Organisations', active=ORGANISATIONS_PATH):
             listing = OrganisationList(db, who.actor, OrganisationsFilter.from_query(dict(request.query_params)))
             listing.filter, rows, count = await listing.fetch(listing.filter)
             listing.show(rows, count)
             follow_changes(db, lambda _changed: listing.load_page())
-        return None
-
-    organisation_page.register(db)
 
 
 class OrganisationList:

@@ -1,7 +1,6 @@
 """Back office: the outbox, every email the product sends, newest first; a row opens the email as it reads."""
 
 from fastapi import Request
-from fastapi.responses import RedirectResponse
 from nicegui import run, ui
 
 from dashboard.config import get_settings
@@ -16,12 +15,11 @@ from dashboard.domain.mail.outbox_view import (
     outbox_bodies,
     retry_failed_email,
 )
-from dashboard.ui.backoffice.access import vendor_visitor
+from dashboard.ui.backoffice.access import backoffice_page
+from dashboard.ui.paths import OUTBOX_PATH
 from dashboard.ui.session import SignedIn, refuse_if_signed_out
 from dashboard.ui.table_events import clicked_row_id, table_request
 from dashboard.ui.theme import frame
-
-OUTBOX_PATH = '/vendor/outbox'
 
 COLUMNS = [
     {'name': 'created', 'label': 'Created', 'field': 'created', 'align': 'left', 'classes': 'whitespace-pre'},
@@ -40,11 +38,8 @@ NOT_SENDING = 'Mail is not being sent: no SMTP server is configured; emails stay
 
 
 def register(db: Database) -> None:
-    @ui.page(OUTBOX_PATH, title='Outbox')
-    async def outbox_page(request: Request) -> RedirectResponse | None:
-        who = await vendor_visitor(db, request)
-        if not isinstance(who, SignedIn):
-            return who
+    @backoffice_page(db, OUTBOX_PATH, title='Outbox')
+    async def outbox_page(who: SignedIn, request: Request) -> None:
         status = request.query_params.get('status', '')
         with frame(who, 'Outbox', active=OUTBOX_PATH):
             if not get_settings().smtp_host:
@@ -54,7 +49,6 @@ def register(db: Database) -> None:
                     ui.label(NOT_SENDING)
             outbox = OutboxList(db, who.actor, status if status in STATUSES else '')
             await outbox.show()
-        return None
 
 
 class OutboxList:

@@ -3,7 +3,6 @@
 from datetime import timedelta
 
 from fastapi import Request
-from fastapi.responses import RedirectResponse
 from nicegui import run, ui
 
 from dashboard.db import Database
@@ -19,10 +18,12 @@ from dashboard.domain.usage.overview import (
     UsageOverview,
     usage_overview,
 )
-from dashboard.ui.backoffice.access import OVERVIEW_PATH, organisation_path, vendor_visitor
+from dashboard.ui.backoffice.access import backoffice_page
 from dashboard.ui.backoffice.overview_charts import MEASURES, distribution_figure, expiry_figure, organisations_figure
 from dashboard.ui.billing.history_chart import KIND_COLOURS
+from dashboard.ui.cards import titled_card
 from dashboard.ui.live import follow_changes
+from dashboard.ui.paths import OVERVIEW_PATH, organisation_path
 from dashboard.ui.session import SignedIn
 from dashboard.ui.theme import frame
 
@@ -49,17 +50,13 @@ TRIAL_COLUMNS = [
 
 
 def register(db: Database) -> None:
-    @ui.page(OVERVIEW_PATH, title='Usage overview')
-    async def page(request: Request) -> RedirectResponse | None:
-        who = await vendor_visitor(db, request)
-        if not isinstance(who, SignedIn):
-            return who
+    @backoffice_page(db, OVERVIEW_PATH, title='Usage overview')
+    async def page(who: SignedIn, request: Request) -> None:
         with frame(who, 'Usage overview', active=OVERVIEW_PATH):
             overview = OverviewBoard(db, who.actor)
             await overview.load()
             overview.show()
             follow_changes(db, lambda _changed: overview.reload())
-        return None
 
 
 class OverviewBoard:
@@ -101,26 +98,26 @@ class OverviewBoard:
         with ui.element('div').classes('w-full grid gap-4 grid-cols-2 md:grid-cols-3 xl:grid-cols-6'):
             self.figures = {key: _FigureCard(key, *look) for key, look in FIGURES.items()}
         with ui.row().classes('w-full gap-4 items-stretch'):
-            with _card('Licence utilisation', 'speed').classes('flex-1 min-w-[340px]'):
+            with titled_card('Licence utilisation', 'speed').classes('flex-1 min-w-[340px]'):
                 self.gauges = {kind: _Gauge(kind) for kind in LicenceKind}
                 ui.space()
                 ui.label('Sold: licences of paid accounts that have not expired (expiry date today or later). '
                          'Trial licences are counted apart.').classes('text-xs text-grey-7')
-            with _card('Organisations by account type and region', 'public').classes('flex-[3] min-w-[420px]'):
+            with titled_card('Organisations by account type and region', 'public').classes('flex-[3] min-w-[420px]'):
                 self.organisations = ui.plotly({}).classes('w-full h-72')
         with ui.row().classes('w-full gap-4 items-stretch'):
-            with _card('Utilisation of paid accounts', 'equalizer').classes('flex-1 min-w-[420px]'):
+            with titled_card('Utilisation of paid accounts', 'equalizer').classes('flex-1 min-w-[420px]'):
                 with ui.grid(columns=2).classes('w-full gap-x-8 gap-y-1'):
                     self.usage_groups = {kind: _UsageGroups(kind) for kind in LicenceKind}
                 self.distribution = ui.plotly({}).classes('w-full h-80')
-            with _card('Licences expiring per month', 'event_repeat').classes('flex-1 min-w-[420px]'):
+            with titled_card('Licences expiring per month', 'event_repeat').classes('flex-1 min-w-[420px]'):
                 with ui.row().classes('w-full items-center no-wrap'):
                     self.expiry_span = ui.label().classes('text-sm text-grey-8')
                     ui.space()
                     self.measure = ui.toggle(MEASURES, value='licences', on_change=self._update_expiry) \
                         .props('dense no-caps unelevated toggle-color=primary').mark('expiry-measure')
                 self.expiry = ui.plotly({}).classes('w-full h-80')
-        with _card(f'Trials ending in the next {TRIAL_DAYS_AHEAD} days', 'hourglass_bottom').classes('w-full'):
+        with titled_card(f'Trials ending in the next {TRIAL_DAYS_AHEAD} days', 'hourglass_bottom').classes('w-full'):
             self.trial_count = ui.label().classes('text-sm text-grey-8')
             self.trials = ui.table(columns=TRIAL_COLUMNS, rows=[], row_key='id', pagination=10) \
                 .classes('w-full cursor-pointer').props('flat wrap-cells').mark('trials')
@@ -248,14 +245,6 @@ class _FigureCard:
                 ui.label(title).classes('field-label')
             self.value = ui.label('—').classes('text-3xl font-semibold text-grey-9').mark(f'figure-{key}')
             self.caption = ui.label().classes('text-xs text-grey-7')
-
-
-def _card(title: str, icon: str) -> ui.card:
-    card = ui.card().classes('card p-5 gap-3').props('flat bordered')
-    with card, ui.row().classes('items-center gap-2'):
-        ui.icon(icon, color='primary', size='1.4rem')
-        ui.label(title).classes('card-title')
-    return card
 
 
 def _trial_row(trial: TrialEnding) -> dict:

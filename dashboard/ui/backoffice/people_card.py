@@ -7,6 +7,7 @@ from functools import partial
 
 from nicegui import run, ui
 from sqlalchemy.exc import SQLAlchemyError
+from sqlmodel import Session
 
 from dashboard.config import get_settings
 from dashboard.db import Database
@@ -21,8 +22,9 @@ from dashboard.domain.auth.invitations import (
 )
 from dashboard.domain.errors import DomainError
 from dashboard.domain.formatting import format_timestamp
-from dashboard.ui.backoffice.licence_admin_dialogs import AdminForm, Work
-from dashboard.ui.billing.licence_details import titled_card
+from dashboard.domain.vendor import Vendor
+from dashboard.ui.backoffice.admin_form import AdminForm
+from dashboard.ui.cards import titled_card
 from dashboard.ui.session import refuse_if_signed_out
 from dashboard.ui.table_events import MAX_ID
 
@@ -40,9 +42,10 @@ INVITE_BUTTON = '''
 
 
 Dialog = Callable[[], Awaitable[str | None]]
+Work = Callable[[], str]  # runs on a worker thread; returns the confirmation to show
 
 
-def people_card(db: Database, actor: Actor, organisation_id: int, people: OrganisationPeople, *,
+def people_card(db: Database, actor: Actor, organisation_id: int, vendor: Vendor, people: OrganisationPeople, *,
                 reload: Callable[[], Awaitable[None]], action: Callable[[str, str, Dialog], ui.button]) -> None:
     """`action(label, icon, open_dialog)` makes the page's button that runs a dialog and reloads the page."""
     admin = actor.is_admin_team
@@ -55,7 +58,7 @@ def people_card(db: Database, actor: Actor, organisation_id: int, people: Organi
             return  # not a button this page offered: a forged event
         if refuse_if_signed_out(actor):
             return
-        await _act(lambda: _invite_one(db, actor, user_id, invitable[user_id]), reload)
+        await _act(lambda: _invite_one(db, actor, vendor, user_id, invitable[user_id]), reload)
 
     with titled_card('People', 'group').classes('w-full').mark('people'):
         shown = f'the first {MAX_PEOPLE_SHOWN} of ' if people.count > len(people.people) else ''
@@ -66,7 +69,7 @@ def people_card(db: Database, actor: Actor, organisation_id: int, people: Organi
             ui.label(summary[0].upper() + summary[1:] + '.').classes('text-grey-8 grow').mark('people-summary')
             if admin:
                 action('Invite everyone without a password', 'forward_to_inbox',
-                       partial(_confirm_invite_everyone, db, actor, organisation_id, people.not_invited)) \
+                       partial(_confirm_invite_everyone, db, actor, vendor, organisation_id, people.not_invited)) \
                     .mark('invite-everyone').set_enabled(people.not_invited > 0)
         table = ui.table(columns=COLUMNS, row_key='id', rows=[_row(person) for person in people.people],
                          pagination={'rowsPerPage': 10, 'sortBy': None}) \
@@ -113,28 +116,26 @@ async def _act(work: Work, reload: Callable[[], Awaitable[None]]) -> None:
     await reload()
 
 
-def _invite_one(db: Database, actor: Actor, user_id: int, name: str) -> str:
+def _invite_one(db: Database, actor: Actor, vendor: Vendor, user_id: int, name: str) -> str:
     with db.session() as session:
-        expires = invite_user(session=session, actor=actor, user_id=user_id, public_url=get_settings().public_url)
+        expires = invite_user(session=session, actor=actor, user_id=user_id, public_url=get_settings().public_url,
+                              vendor=vendor)
     return f'Invitation sent to {name}; the link works until {format_timestamp(expires)}.'
 
 
-async def _confirm_invite_everyone(db: Database, actor: Actor, organisation_id: int, count: int) -> str | None:
-    form = AdminForm(actor, 'Invite everyone without a password', 'Send invitations')
+async def _confirm_invite_everyone(db: Database, actor: Actor, vendor: Vendor, organisation_id: int,
+                                   count: int) -> str | None:
+    form = AdminForm(db, actor, 'Invite everyone without a password', 'Send invitations')
     with form.body:
         who = '1 person of this organisation has' if count == 1 else f'{count:,} people of this organisation have'
         ui.label(f'{who} no password and no pending invitation. Each gets an '
                  'email with a link to choose a password, valid for '
                  f'{INVITATION_LIFETIME.days} days.').classes('text-grey-8')
 
-    def prepare() -> Work:
-        public_url = get_settings().public_url
+    public_url = get_settings().public_url
 
-        def work() -> str:
-            with db.session() as session:
-                sent = invite_everyone_without_password(session=session, actor=actor,
-                                                        organisation_id=organisation_id, public_url=public_url)
-            return f'{sent:,} invitations sent.' if sent != 1 else '1 invitation sent.'
-        return work
-    form.prepare = prepare
-    return await form.open()
+    def save(session: Session) -> str:
+        sent = invite_everyone_without_password(session=session, actor=actor, organisation_id=organisation_id,
+                                                public_url=public_url, vendor=vendor)
+        return f'{sent:,} invitations sent.' if sent != 1 else '1 invitation sent.'
+    return await form.open(save)

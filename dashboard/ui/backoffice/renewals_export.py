@@ -10,15 +10,13 @@ from dashboard.db import Database
 from dashboard.domain import clock
 from dashboard.domain.errors import DomainError
 from dashboard.domain.renewals.pipeline import HORIZONS, RenewalsFilter, export_renewals_csv
-from dashboard.ui.backoffice.access import RENEWALS_PATH
 from dashboard.ui.csv_download import csv_download
+from dashboard.ui.paths import RENEWALS_EXPORT_PATH
 from dashboard.ui.session import signed_in
-
-EXPORT_PATH = f'{RENEWALS_PATH}.csv'
 
 
 def register(db: Database) -> None:
-    @app.get(EXPORT_PATH)
+    @app.get(RENEWALS_EXPORT_PATH)
     async def renewals_csv(request: Request) -> StreamingResponse:
         who = await signed_in(db)
         if who is None:

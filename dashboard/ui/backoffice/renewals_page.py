@@ -5,7 +5,6 @@ from datetime import date
 from urllib.parse import urlencode
 
 from fastapi import Request
-from fastapi.responses import RedirectResponse
 from nicegui import run, ui
 
 from dashboard.db import Database
@@ -25,10 +24,11 @@ from dashboard.domain.renewals.pipeline import (
     renewals_by_period,
 )
 from dashboard.ui.backoffice import renewals_export
-from dashboard.ui.backoffice.access import RENEWALS_PATH, organisation_path, vendor_visitor
+from dashboard.ui.backoffice.access import backoffice_page
 from dashboard.ui.backoffice.renewals_chart import RenewalsChart
 from dashboard.ui.live import follow_changes
 from dashboard.ui.number_input import NumberInput
+from dashboard.ui.paths import RENEWALS_EXPORT_PATH, RENEWALS_PATH, organisation_path
 from dashboard.ui.session import SignedIn
 from dashboard.ui.table_events import clicked_row_id, read_page, table_request
 from dashboard.ui.theme import frame
@@ -57,11 +57,8 @@ ALL = ''
 def register(db: Database) -> None:
     renewals_export.register(db)
 
-    @ui.page(RENEWALS_PATH, title='Renewals')
-    async def page(request: Request) -> RedirectResponse | None:
-        who = await vendor_visitor(db, request)
-        if not isinstance(who, SignedIn):
-            return who
+    @backoffice_page(db, RENEWALS_PATH, title='Renewals')
+    async def page(who: SignedIn, request: Request) -> None:
         with frame(who, 'Renewals', active=RENEWALS_PATH):
             view = RenewalsView(db, who.actor, RenewalsFilter.from_query(dict(request.query_params)))
             # The first page is read before the table exists: a table sent empty would report its empty paging
@@ -70,7 +67,6 @@ def register(db: Database) -> None:
             view.show(rows, count)
             follow_changes(db, lambda _changed: view.reload())
         ui.timer(0, view.load_chart, once=True)  # after the page: it awaits the connection
-        return None
 
 
 class RenewalsView:
@@ -285,7 +281,7 @@ class RenewalsView:
     def _export(self) -> None:
         query = self.filter.with_changes(page=1).to_query()
         query.pop('size', None)
-        ui.download.from_url(f'{renewals_export.EXPORT_PATH}?{urlencode(query)}')
+        ui.download.from_url(f'{RENEWALS_EXPORT_PATH}?{urlencode(query)}')
 
 
 def _is_percent(value: float | None) -> bool:

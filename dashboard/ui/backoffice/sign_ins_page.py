@@ -2,7 +2,6 @@
 for a lost phone), and the newest failures and locks."""
 
 from fastapi import Request
-from fastapi.responses import RedirectResponse
 from nicegui import run, ui
 
 from dashboard.db import Database
@@ -13,30 +12,27 @@ from dashboard.domain.auth.sign_in_log import find_user_for_sign_in_log, recent_
 from dashboard.domain.errors import DomainError
 from dashboard.domain.models import User
 from dashboard.ui.auth.sign_in_log import sign_in_events_table, sign_in_log
-from dashboard.ui.backoffice.access import SIGN_INS_PATH, vendor_visitor
+from dashboard.ui.backoffice.access import backoffice_page
 from dashboard.ui.backoffice.two_factor_reset import reset_two_factor_button
+from dashboard.ui.paths import SIGN_INS_PATH
 from dashboard.ui.session import SignedIn, refuse_if_signed_out
 from dashboard.ui.theme import frame
 
 
 def register(db: Database) -> None:
-    @ui.page(SIGN_INS_PATH, title='Sign-ins')
-    async def sign_ins_page(request: Request) -> RedirectResponse | None:
-        who = await vendor_visitor(db, request)
-        if not isinstance(who, SignedIn):
-            return who
+    @backoffice_page(db, SIGN_INS_PATH, title='Sign-ins')
+    async def sign_ins_page(who: SignedIn, request: Request) -> None:
         with frame(who, 'Sign-ins', active=SIGN_INS_PATH):
             try:
                 trouble = await run.io_bound(_trouble, db, who.actor)
             except DomainError as error:
                 with ui.card().classes('card p-6 max-w-xl'):
                     ui.label(str(error)).classes('text-grey-8').mark('refused')
-                return None
+                return
             await SignInSearch(db, who.actor).show()
             with ui.card().classes('card w-full p-4 gap-3').props('flat bordered'):
                 ui.label('Newest failed sign-ins and locks').classes('text-lg font-medium')
                 sign_in_events_table(trouble, with_email=True).mark('trouble')
-        return None
 
 
 class SignInSearch:

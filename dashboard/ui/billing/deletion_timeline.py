@@ -8,6 +8,7 @@ from nicegui import ui
 
 from dashboard.domain.deletion.progress import DeletionProgress, Notice
 from dashboard.domain.formatting import format_date, format_timestamp
+from dashboard.ui.cards import titled_card
 
 DONE, NOW, LATER = 'done', 'now', 'later'
 _ICONS = {DONE: ('check_circle', 'text-positive'), NOW: ('schedule', 'text-negative'),
@@ -27,13 +28,11 @@ class Step:
 def deletion_timeline(progress: DeletionProgress, *, today: date) -> ui.card:
     """A card of its own, the page's full width: five steps side by side (stacked on a narrow screen)."""
     steps = timeline_steps(progress, today=today)
-    with ui.card().classes('card w-full p-5 gap-3').props('flat bordered').mark('deletion-timeline') as card:
-        with ui.row().classes('items-center gap-2'):
-            ui.icon('event_busy', color='negative', size='1.4rem')
-            ui.label('Account deletion').classes('card-title')
-        with ui.element('ol').classes('w-full grid grid-cols-1 md:grid-cols-5 gap-x-2 gap-y-4 list-none p-0 m-0'):
-            for position, step in enumerate(steps):
-                _step(step, last=position == len(steps) - 1)
+    card = titled_card('Account deletion', 'event_busy', icon_colour='negative').classes('w-full') \
+        .mark('deletion-timeline')
+    with card, ui.element('ol').classes('w-full grid grid-cols-1 md:grid-cols-5 gap-x-2 gap-y-4 list-none p-0 m-0'):
+        for position, step in enumerate(steps):
+            _step(step, last=position == len(steps) - 1)
     return card
 
 

@@ -10,11 +10,12 @@ from dashboard.domain.billing.licence_details import get_organisation
 from dashboard.domain.errors import DomainError
 from dashboard.domain.history.query import HistoryFilter, export_history_csv
 from dashboard.ui.csv_download import csv_download
+from dashboard.ui.paths import HISTORY_EXPORT_PATH
 from dashboard.ui.session import signed_in
 
 
 def register(db: Database) -> None:
-    @app.get('/billing/{organisation_id}/history.csv')
+    @app.get(HISTORY_EXPORT_PATH)
     async def history_csv(organisation_id: int, request: Request) -> StreamingResponse:
         who = await signed_in(db)
         if who is None:

@@ -13,15 +13,19 @@ from dashboard.domain.deletion.requests import withdraw_deletion
 from dashboard.domain.errors import DomainError
 from dashboard.domain.formatting import format_date
 from dashboard.domain.models import DeletionStatus, LicenceKind
+from dashboard.domain.vendor import Vendor
 from dashboard.ui.billing.deletion_dialog import confirm_deletion
 from dashboard.ui.billing.deletion_timeline import deletion_timeline
 from dashboard.ui.billing.licence_request_dialog import open_licence_request_dialog
+from dashboard.ui.cards import titled_card
 from dashboard.ui.live import survives_refresh
 from dashboard.ui.session import refuse_if_signed_out
 
+IN_A_ROW = 'flex-1 min-w-[260px]'  # the three cards share the row; on a narrow screen they wrap
 
-async def licence_details(db: Database, actor: Actor, organisation_id: int) -> 'LicenceDetails':
-    details = LicenceDetails(db, actor, organisation_id)
+
+async def licence_details(db: Database, actor: Actor, organisation_id: int, vendor: Vendor) -> 'LicenceDetails':
+    details = LicenceDetails(db, actor, organisation_id, vendor)
     await details.load()
     details.show()
     details.dialog_host = ui.element()
@@ -29,10 +33,11 @@ async def licence_details(db: Database, actor: Actor, organisation_id: int) -> '
 
 
 class LicenceDetails:
-    def __init__(self, db: Database, actor: Actor, organisation_id: int) -> None:
+    def __init__(self, db: Database, actor: Actor, organisation_id: int, vendor: Vendor) -> None:
         self.db = db
         self.actor = actor
         self.organisation_id = organisation_id
+        self.vendor = vendor
         self.view: BillingView | None = None
         self.deletion: DeletionProgress | None = None
         # Dialogs live outside the refreshed cards: a live refresh while one is open must not take it away.
@@ -59,13 +64,13 @@ class LicenceDetails:
         assert self.view is not None
         with ui.row().classes('w-full gap-4 items-stretch'):
             self._account_card(self.view)
-            self._licence_card(self.view).classes('flex-[2]')
+            self._licence_card(self.view)
             self._contact_card(self.view)
         if self.deletion is not None:
             deletion_timeline(self.deletion, today=clock.today())
 
     def _account_card(self, view: BillingView) -> None:
-        with titled_card('Account information', 'apartment'):
+        with titled_card('Account information', 'apartment').classes(IN_A_ROW):
             _field('Account name', view.name)
             _field('Serial number', view.serial_number)
             with _field_box('Account type'):
@@ -95,18 +100,17 @@ class LicenceDetails:
             ui.button('Withdraw request', icon='undo', on_click=self._withdraw) \
                 .props('outline color=primary no-caps').classes('w-full')
 
-    def _licence_card(self, view: BillingView) -> ui.card:
-        with titled_card('Licence information', 'key') as card:
+    def _licence_card(self, view: BillingView) -> None:
+        with titled_card('Licence information', 'key').classes('flex-[2] min-w-[260px]'):
             for kind in LicenceKind:
                 _pool(view.pools[kind])
             ui.space()
             if self.may_act:
                 ui.button('Need more licences?', icon='add_shopping_cart', on_click=self._need_more) \
                     .props('unelevated color=primary no-caps').classes('w-full')
-        return card
 
     def _contact_card(self, view: BillingView) -> None:
-        with titled_card('Main contact', 'contact_mail'):
+        with titled_card('Main contact', 'contact_mail').classes(IN_A_ROW):
             options = {contact.id: contact.name for contact in view.contacts}
             select = ui.select(options, value=view.main_contact_id, label='Main contact',
                                on_change=lambda e: self._change_contact(e.value, select)) \
@@ -148,7 +152,7 @@ class LicenceDetails:
         if refuse_if_signed_out(self.actor):
             return
         with self.dialog_host:
-            confirmed = await confirm_deletion(self.db, self.actor, self.view)
+            confirmed = await confirm_deletion(self.db, self.actor, self.view, self.vendor)
         if confirmed:
             await self.reload()
 
@@ -160,7 +164,8 @@ class LicenceDetails:
 
         def withdraw() -> None:
             with self.db.session() as session:
-                withdraw_deletion(session=session, actor=self.actor, organisation_id=self.organisation_id)
+                withdraw_deletion(session=session, actor=self.actor, organisation_id=self.organisation_id,
+                                  vendor=self.vendor)
         try:
             await run.io_bound(withdraw)
         except DomainError as error:
@@ -174,18 +179,10 @@ class LicenceDetails:
         if refuse_if_signed_out(self.actor):
             return
         with self.dialog_host:
-            open_licence_request_dialog(self.db, self.actor, self.organisation_id, purchase=False)
+            open_licence_request_dialog(self.db, self.actor, self.organisation_id, self.vendor, purchase=False)
 
 
 _ACCOUNT_TYPE_COLOURS = {'Active': 'positive', 'Trial': 'accent', 'Expired': 'negative'}
-
-
-def titled_card(title: str, icon: str) -> ui.card:
-    card = ui.card().classes('card flex-1 min-w-[260px] p-5 gap-3').props('flat bordered')
-    with card, ui.row().classes('items-center gap-2'):
-        ui.icon(icon, color='primary', size='1.4rem')
-        ui.label(title).classes('card-title')
-    return card
 
 
 def _field_box(label: str) -> ui.column:

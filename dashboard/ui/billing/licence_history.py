@@ -12,6 +12,7 @@ from dashboard.domain.history.query import MAX_TEXT, PAGE_SIZES, HistoryFilter, 
 from dashboard.domain.models import HistoryAction, LicenceKind
 from dashboard.domain.url_query import bounded_day
 from dashboard.ui.billing.history_chart import licence_totals_chart
+from dashboard.ui.paths import history_export_path
 from dashboard.ui.table_events import read_page, table_request
 
 COLUMNS = [
@@ -158,7 +159,7 @@ class LicenceHistoryTab:
         query = self.filter.with_changes(page=1).to_query()
         query.pop('page', None)
         query.pop('size', None)
-        ui.download.from_url(f'/billing/{self.organisation_id}/history.csv?{urlencode(query)}')
+        ui.download.from_url(f'{history_export_path(self.organisation_id)}?{urlencode(query)}')
 
 
 def _text(value: object) -> str:

@@ -9,11 +9,13 @@ from dashboard.domain.actor import Actor
 from dashboard.domain.billing.licence_requests import MAX_MESSAGE, MAX_QUANTITY, request_licences
 from dashboard.domain.errors import DomainError
 from dashboard.domain.models import LicenceKind
+from dashboard.domain.vendor import Vendor
 from dashboard.ui.number_input import NumberInput
 from dashboard.ui.session import refuse_if_signed_out
 
 
-def open_licence_request_dialog(db: Database, actor: Actor, organisation_id: int, *, purchase: bool) -> None:
+def open_licence_request_dialog(db: Database, actor: Actor, organisation_id: int, vendor: Vendor, *,
+                                purchase: bool) -> None:
     title = 'Buy licences' if purchase else 'Need more licences?'
     with ui.dialog() as dialog, ui.card().classes('w-[28rem] p-6 gap-3'):
         ui.label(title).classes('text-lg font-semibold')
@@ -45,7 +47,7 @@ def open_licence_request_dialog(db: Database, actor: Actor, organisation_id: int
         def record() -> None:
             with db.session() as session:
                 request_licences(session=session, actor=actor, organisation_id=organisation_id, kind=kind.value,
-                                 quantity=count, message=message.value or '', purchase=purchase)
+                                 quantity=count, message=message.value or '', purchase=purchase, vendor=vendor)
         try:
             await run.io_bound(record)
         except DomainError as error:

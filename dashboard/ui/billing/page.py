@@ -5,21 +5,22 @@ from fastapi.responses import RedirectResponse
 from nicegui import ui
 
 from dashboard.db import Database
+from dashboard.domain.vendor import Vendor
 from dashboard.ui.billing.licence_request_dialog import open_licence_request_dialog
-from dashboard.ui.billing.view import billing_view
+from dashboard.ui.billing.view import BillingTabs
+from dashboard.ui.cards import notice_card
+from dashboard.ui.paths import BILLING_PATH, HOME_PATH, RENEWALS_PATH
 from dashboard.ui.session import SignedIn, landing_path, refuse_if_signed_out, signed_in, to_login
 from dashboard.ui.theme import frame
 
-BILLING_PATH = '/account/billing'
 
-
-def register(db: Database) -> None:
-    @ui.page('/', title='Web Portal')
+def register(db: Database, vendor: Vendor) -> None:
+    @ui.page(HOME_PATH, title='Web Portal')
     async def home_page() -> RedirectResponse | None:
         who = await signed_in(db)
         if who is None:
-            return to_login('/')
-        if landing_path(who.actor) != '/':
+            return to_login(HOME_PATH)
+        if landing_path(who.actor) != HOME_PATH:
             return RedirectResponse(landing_path(who.actor))
         with frame(who, 'Welcome'):
             _no_billing_access(who)
@@ -35,26 +36,24 @@ def register(db: Database) -> None:
             with frame(who, 'Billing'):
                 _no_billing_access(who)
             return None
-        with frame(who, 'Account › Billing', active=BILLING_PATH, on_buy_now=lambda: _buy_now(db, who)):
-            await billing_view(db, who.actor, organisation_id, query=dict(request.query_params), path=BILLING_PATH)
+        with frame(who, 'Account › Billing', active=BILLING_PATH, on_buy_now=lambda: _buy_now(db, who, vendor)):
+            await BillingTabs(db, who.actor, organisation_id, vendor, query=dict(request.query_params),
+                              path=BILLING_PATH).show()
         return None
 
 
-def _buy_now(db: Database, who: SignedIn) -> None:
+def _buy_now(db: Database, who: SignedIn, vendor: Vendor) -> None:
     assert who.actor.organisation_id is not None
     if refuse_if_signed_out(who.actor):
         return
-    open_licence_request_dialog(db, who.actor, who.actor.organisation_id, purchase=True)
+    open_licence_request_dialog(db, who.actor, who.actor.organisation_id, vendor, purchase=True)
 
 
 def _no_billing_access(who: SignedIn) -> None:
-    with ui.card().classes('card p-6 max-w-xl'):
-        with ui.row().classes('items-center gap-3'):
-            ui.icon('lock', size='2rem', color='grey-7')
-            ui.label('You do not have access to Billing').classes('text-lg font-medium')
+    with notice_card('You do not have access to Billing'):
         if who.actor.is_vendor:
             ui.label('Vendor staff see every organisation\'s Billing view in the back office.').classes('text-grey-8')
-            ui.link('Go to Renewals', '/vendor/renewals').classes('text-primary')
+            ui.link('Go to Renewals', RENEWALS_PATH).classes('text-primary')
         else:
             ui.label('Billing is available to global admins, billing admins and viewers of your organisation. '
                      'Ask your global admin if you need access.').classes('text-grey-8')
