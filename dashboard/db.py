@@ -6,9 +6,11 @@ from pathlib import Path
 
 from alembic import command
 from alembic.config import Config
-from sqlalchemy import Engine, event
+from sqlalchemy import Engine, Table, event, inspect
 from sqlalchemy.engine import make_url
-from sqlmodel import Session, create_engine
+from sqlalchemy.engine.interfaces import DBAPIConnection
+from sqlalchemy.pool import ConnectionPoolEntry
+from sqlmodel import Session, SQLModel, create_engine
 
 from dashboard.domain.auth import models as _auth_tables  # noqa: F401  (registers the sign-in tables)
 from dashboard.domain.changes import FEED_KEY
@@ -49,6 +51,13 @@ class Database:
         return self.engine.dialect.name == 'sqlite'
 
 
+def table_of(model: type[SQLModel]) -> Table:
+    """`model.__table__`, typed, for Core statements: SQLModel sets it on every table model but does not declare it."""
+    table = inspect(model).local_table
+    assert isinstance(table, Table), f'{model.__name__} is not a table model'
+    return table
+
+
 def make_engine(url: str, *, transactional_ddl: bool = False) -> Engine:
     parsed = make_url(url)
     if parsed.get_backend_name() == 'sqlite':
@@ -65,7 +74,7 @@ def make_engine(url: str, *, transactional_ddl: bool = False) -> Engine:
     return create_engine(url, pool_pre_ping=True, pool_size=10, max_overflow=20)
 
 
-def _tune_sqlite(dbapi_connection, _record) -> None:
+def _tune_sqlite(dbapi_connection: DBAPIConnection, _record: ConnectionPoolEntry) -> None:
     cursor = dbapi_connection.cursor()
     cursor.execute('PRAGMA journal_mode=WAL')
     cursor.execute('PRAGMA synchronous=NORMAL')

@@ -44,7 +44,7 @@ def database(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Database]:
 @pytest.fixture
 def db(database: Database) -> Iterator[Database]:
     """The database, empty at the start of each test."""
-    _empty(database)
+    empty_database(database)
     yield database
 
 
@@ -54,7 +54,7 @@ def session(db: Database) -> Iterator[Session]:
         yield session
 
 
-def _empty(db: Database) -> None:
+def empty_database(db: Database) -> None:
     tables = [table.name for table in reversed(SQLModel.metadata.sorted_tables)]
     with db.engine.begin() as connection:
         if db.is_sqlite:

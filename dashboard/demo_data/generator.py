@@ -14,7 +14,8 @@ from dashboard.demo_data.licences import simulate_licences
 from dashboard.demo_data.logins import demo_password_hash
 from dashboard.demo_data.organisations import SHOWCASE_HISTORY_ROWS, OrganisationPlan, OrganisationPlanner
 from dashboard.demo_data.people import UserPlan, vendor_staff
-from dashboard.demo_data.requests import RequestRows, plan_requests
+from dashboard.demo_data.request_rows import RequestRows
+from dashboard.demo_data.requests import plan_requests
 from dashboard.domain import clock
 from dashboard.domain.models import (
     AuditEntry,

@@ -54,7 +54,7 @@ class _Simulation:
         self.targets = {pool.kind: pool.target for pool in plan.pools}
         self.counts: dict[LicenceKind, int] = {}
         self.expiries: dict[LicenceKind, date] = {}
-        self.events: list[tuple[int, int, Handler, tuple]] = []
+        self.events: list[tuple[int, int, Handler, tuple[object, ...]]] = []
 
     def run(self) -> tuple[list[dict], list[dict]]:
         {Story.TRIAL: self._trial, Story.CONVERTED: self._converted, Story.CUSTOMER: self._customer}[self.plan.story]()
@@ -162,6 +162,7 @@ class _Simulation:
         up = trial or old - step < 1 or old < 0.75 * target or (old < 1.3 * target and self.rng.random() < 0.62)
         new = old + step if up else old - step
         self.counts[kind] = new
+        note: str | None
         if trial:
             actor, by_vendor, note = self._vendor(), True, 'More trial licences for the evaluation'
         elif up and self.rng.random() < 0.25:
@@ -238,7 +239,7 @@ class _Simulation:
 
     # --- small helpers ---
 
-    def _at(self, at: int, handler: Handler, *arguments) -> None:
+    def _at(self, at: int, handler: Handler, *arguments: object) -> None:
         self.events.append((at, len(self.events), handler, arguments))
 
     def _target(self, kind: LicenceKind, at: int) -> float:

@@ -1,5 +1,5 @@
 """What waits on the vendor: requests to delete an account (open ones, and a few withdrawn in the past) and "Need
-more licences?" requests, with the audit entries the product writes for them.
+more licences?" requests; `request_rows` turns them into rows, with the audit entries the product writes for them.
 
 Planned per organisation from the seed, like everything else. The showcase organisation (index 0) never asks for its
 deletion, so its billing admin's screenshots stay clean; the expired organisation at index 2 always has a pending one,
@@ -8,7 +8,7 @@ so that even a small demo shows the back office a deletion to process. No email 
 
 import functools
 import random
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta
 
 from dashboard.demo_data.organisations import TERM_DAYS, OrganisationPlan
@@ -23,7 +23,6 @@ IN_PROGRESS_SHARE = 0.35  # of open requests whose effective date has passed: th
 WITHDRAWN_DELETION_SHARE = 0.012  # of paying organisations: asked once, then changed their mind
 LICENCE_REQUEST_SHARE = 0.04
 SECOND_LICENCE_REQUEST_SHARE = 0.25  # of those with both licence types: one request for each
-OPEN_LICENCE_REQUEST = 'open'
 # Which organisations ask is spread evenly over any run of them, so that a demo of any size has close to its share:
 # each kind of request steps through a Weyl sequence (these irrational steps) from a start drawn from the seed.
 WITHDRAWN_STEP, OPEN_DELETION_STEP, LICENCE_REQUEST_STEP = 0.7548776662466927, 0.6180339887498949, 0.4142135623730950
@@ -60,90 +59,6 @@ class RequestsPlan:
 def plan_requests(plan: OrganisationPlan, *, seed: int, today: date) -> RequestsPlan:
     """The organisation's requests; the same seed on the same day gives the same ones."""
     return _Planner(plan, random.Random(f'{seed}:requests:{plan.index}'), today, _starts(seed)).run()
-
-
-@dataclass
-class RequestRows:
-    """Every organisation's requests as rows for bulk inserts. A withdrawal's audit entry names the request's id,
-    which the database hands out: `withdrawal_audit` writes those entries once the deletion requests are in."""
-
-    deletions: list[dict] = field(default_factory=list)
-    licence_requests: list[dict] = field(default_factory=list)
-    audit: list[dict] = field(default_factory=list)
-    withdrawals: list[tuple[int, dict]] = field(default_factory=list)  # position in `deletions`, its audit entry
-
-    def add(self, plan: OrganisationPlan, requests: RequestsPlan, *, organisation_id: int, user_ids: list[int]) -> None:
-        for deletion in requests.deletions:
-            requester = plan.users[deletion.requester].full_name
-            withdrawer = None if deletion.withdrawn_by is None else plan.users[deletion.withdrawn_by].full_name
-            self.deletions.append(
-                {
-                    'organisation_id': organisation_id,
-                    'requested_by_id': user_ids[deletion.requester],
-                    'requested_by_name': requester,
-                    'requested_at': deletion.requested_at,
-                    'effective_date': deletion.effective_date,
-                    'status': deletion.status.value,
-                    'withdrawn_at': deletion.withdrawn_at,
-                    'withdrawn_by_name': withdrawer,
-                    'started_at': deletion.started_at,
-                    'completed_at': None,
-                    'purged_at': None,
-                }
-            )
-            self.audit.append(
-                _audit(
-                    organisation_id,
-                    deletion.requested_at,
-                    user_ids[deletion.requester],
-                    requester,
-                    'deletion_requested',
-                    f'effective {deletion.effective_date.isoformat()}',
-                )
-            )
-            if deletion.withdrawn_at is not None and deletion.withdrawn_by is not None and withdrawer:
-                entry = _audit(
-                    organisation_id,
-                    deletion.withdrawn_at,
-                    user_ids[deletion.withdrawn_by],
-                    withdrawer,
-                    'deletion_withdrawn',
-                    '',
-                )
-                self.withdrawals.append((len(self.deletions) - 1, entry))
-        for request in requests.licence_requests:
-            requester = plan.users[request.requester].full_name
-            self.licence_requests.append(
-                {
-                    'organisation_id': organisation_id,
-                    'requested_by_id': user_ids[request.requester],
-                    'requested_by_name': requester,
-                    'requested_at': request.requested_at,
-                    'kind': request.kind.value,
-                    'quantity': request.quantity,
-                    'message': request.message,
-                    'status': OPEN_LICENCE_REQUEST,
-                }
-            )
-            what = 'Purchase' if request.purchase else 'More licences'
-            self.audit.append(
-                _audit(
-                    organisation_id,
-                    request.requested_at,
-                    user_ids[request.requester],
-                    requester,
-                    'licences_requested',
-                    f'{what}: {request.quantity} {request.kind.label}',
-                )
-            )
-
-    def withdrawal_audit(self, deletion_ids: list[int]) -> list[dict]:
-        """The withdrawals' audit entries, given the ids of `deletions` in their order."""
-        return [{**entry, 'details': f'request {deletion_ids[position]}'} for position, entry in self.withdrawals]
-
-    @property
-    def open_deletions(self) -> int:
-        return sum(row['status'] in OPEN_DELETION_STATUSES for row in self.deletions)
 
 
 class _Planner:
@@ -233,6 +148,7 @@ class _Planner:
             if requested_at is None:
                 continue
             purchase = self.plan.plan is Plan.TRIAL
+            messages: tuple[str | None, ...]
             if purchase:
                 quantity = self.rng.choice(
                     (10, 15, 20, 25, 30, 50, 75, 100) if kind is LicenceKind.MANAGED_AGENT else (2, 3, 5, 10)
@@ -281,17 +197,6 @@ class _Planner:
 def _starts(seed: int) -> dict[float, float]:
     rng = random.Random(f'{seed}:requests')
     return {step: rng.random() for step in (WITHDRAWN_STEP, OPEN_DELETION_STEP, LICENCE_REQUEST_STEP)}
-
-
-def _audit(organisation_id: int, at: datetime, actor_id: int, actor: str, action: str, details: str) -> dict:
-    return {
-        'organisation_id': organisation_id,
-        'occurred_at': at,
-        'actor_id': actor_id,
-        'actor_name': actor,
-        'action': action,
-        'details': details,
-    }
 
 
 def _nice(quantity: float) -> int:

@@ -4,9 +4,10 @@ identical in every column to one stored (or to an earlier row of the file) is sk
 from pathlib import Path
 from typing import Any
 
-from sqlalchemy import Connection, Insert, Table
+from sqlalchemy import Connection, Insert
 from sqlalchemy.dialects import postgresql, sqlite
 
+from dashboard.db import table_of
 from dashboard.domain.history.query import history_values
 from dashboard.domain.models import LicenceHistory
 from dashboard.importer.csv_files import read_records
@@ -16,7 +17,7 @@ from dashboard.importer.progress import ProgressBar
 from dashboard.importer.rows import HISTORY, HistoryRow, parse_history
 
 BATCH_SIZE = 5000
-_history: Table = LicenceHistory.__table__
+_history = table_of(LicenceHistory)
 
 
 def write_history(*, connection: Connection, path: Path, ids: OrganisationIds, progress: bool) -> tuple[int, int]:

@@ -4,11 +4,12 @@ from collections.abc import Iterable
 
 from sqlalchemy import Connection, select
 
+from dashboard.db import table_of
 from dashboard.domain.models import Organisation
 from dashboard.importer.problems import ImportFailed
 
 LOOKUP_CHUNK = 500
-_organisation = Organisation.__table__
+_organisation = table_of(Organisation)
 
 
 class OrganisationIds:

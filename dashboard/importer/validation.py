@@ -109,10 +109,10 @@ def _check_main_contacts(
     *, session: Session, organisations: list[OrganisationRow], owners: dict[str, str | None], problems: Problems
 ) -> None:
     """A main contact is one of the organisation's own users, in users.csv or already in the database."""
-    wanted = [row for row in organisations if row.main_contact_email]
-    in_database = _database_owners(session, {row.main_contact_email.lower() for row in wanted} - owners.keys())
-    for row in wanted:
-        email, key = row.main_contact_email, row.main_contact_email.lower()
+    wanted = [(row, row.main_contact_email) for row in organisations if row.main_contact_email]
+    in_database = _database_owners(session, {email.lower() for _row, email in wanted} - owners.keys())
+    for row, email in wanted:
+        key = email.lower()
         if key not in owners and key not in in_database:
             message = f"main_contact_email '{email}' is not a user in {USERS.name} or in the database"
         else:

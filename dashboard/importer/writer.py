@@ -9,7 +9,7 @@ from sqlalchemy import Connection, Table, bindparam, or_, select, update
 from sqlalchemy.exc import DBAPIError
 from sqlmodel import col
 
-from dashboard.db import Database
+from dashboard.db import Database, table_of
 from dashboard.domain import clock
 from dashboard.domain.auth.models import UserSession
 from dashboard.domain.auth.sessions import close_sessions
@@ -21,9 +21,9 @@ from dashboard.importer.problems import ImportFailed
 from dashboard.importer.report import Counts, ImportReport
 from dashboard.importer.validation import CheckedFolder
 
-_organisation: Table = Organisation.__table__
-_user: Table = User.__table__
-_pool: Table = LicencePool.__table__
+_organisation = table_of(Organisation)
+_user = table_of(User)
+_pool = table_of(LicencePool)
 
 
 def write_folder(*, db: Database, folder: CheckedFolder, progress: bool) -> ImportReport:

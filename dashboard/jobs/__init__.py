@@ -2,7 +2,7 @@
 
 Every job is idempotent and safe when several processes run it at once (`serve` on two machines, plus cron): the
 jobs that queue email queue each one under a dedupe key, so a second run queues nothing new, and delivery claims
-each email before sending it (see `dashboard.jobs.delivery`). Running them more often than needed does no harm.
+each email before sending it (see `dashboard.jobs.outbox_claims`). Running them more often than needed does no harm.
 """
 
 import logging

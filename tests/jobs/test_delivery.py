@@ -19,8 +19,10 @@ from dashboard.domain.deletion.requests import request_deletion
 from dashboard.domain.mail.outbox import queue_email
 from dashboard.domain.mail.templates import render_email
 from dashboard.domain.models import OutboxEmail
-from dashboard.jobs import delivery
-from dashboard.jobs.delivery import LEASE, SmtpSender, claim_next, deliver_outbox
+from dashboard.jobs import outbox_claims
+from dashboard.jobs.delivery import deliver_outbox
+from dashboard.jobs.outbox_claims import LEASE, claim_next
+from dashboard.jobs.smtp_sender import SmtpSender
 from tests.factories import actor, make_organisation, make_user
 
 T0 = datetime(2027, 3, 1, 9, 0, tzinfo=UTC)
@@ -376,7 +378,7 @@ def test_an_injected_sender_gets_the_composed_message(db) -> None:
 def test_marking_sent_fails_once_the_email_is_sent_once_marked_sent_and_the_run_goes_on(db, smtp_server,
                                                                                          monkeypatch) -> None:
     queue(db, 3)
-    real, calls = delivery._update_sent, []
+    real, calls = outbox_claims._update_sent, []
 
     def database_busy_once(db, email, **kwargs):
         calls.append(email.id)
@@ -384,8 +386,8 @@ def test_marking_sent_fails_once_the_email_is_sent_once_marked_sent_and_the_run_
             raise OperationalError('UPDATE outbox_email', {}, Exception('database is locked'))
         return real(db, email, **kwargs)
 
-    monkeypatch.setattr(delivery, '_update_sent', database_busy_once)
-    monkeypatch.setattr(delivery, 'MARK_SENT_WAITS', (0, 0, 0))
+    monkeypatch.setattr(outbox_claims, '_update_sent', database_busy_once)
+    monkeypatch.setattr(outbox_claims, 'MARK_SENT_WAITS', (0, 0, 0))
 
     assert deliver_outbox(db, now=T0, settings=smtp_server.settings()) == 3
     assert deliver_outbox(db, now=T0 + LEASE * 3, settings=smtp_server.settings()) == 0
@@ -397,15 +399,15 @@ def test_marking_sent_fails_once_the_email_is_sent_once_marked_sent_and_the_run_
 def test_marking_sent_never_succeeds_it_is_logged_and_the_next_emails_still_go(db, smtp_server, monkeypatch,
                                                                                caplog) -> None:
     ids = queue(db, 2)
-    real = delivery._update_sent
+    real = outbox_claims._update_sent
 
     def first_email_never_marked(db, email, **kwargs):
         if email.id == ids[0]:
             raise OperationalError('UPDATE outbox_email', {}, Exception('server closed the connection'))
         return real(db, email, **kwargs)
 
-    monkeypatch.setattr(delivery, '_update_sent', first_email_never_marked)
-    monkeypatch.setattr(delivery, 'MARK_SENT_WAITS', (0, 0))
+    monkeypatch.setattr(outbox_claims, '_update_sent', first_email_never_marked)
+    monkeypatch.setattr(outbox_claims, 'MARK_SENT_WAITS', (0, 0))
 
     assert deliver_outbox(db, now=T0, settings=smtp_server.settings()) == 2
 

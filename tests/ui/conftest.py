@@ -1,13 +1,18 @@
 """UI tests: NiceGUI's simulated `User` against the app built on the per-test database."""
 
+from collections.abc import Callable
+from contextlib import suppress
 from dataclasses import dataclass
 from datetime import timedelta
 from functools import cache
+from typing import Any
 
 import pytest
 from argon2 import PasswordHasher
 from nicegui import ui
+from nicegui.element import Element
 from nicegui.testing import User
+from nicegui.testing.user_navigate import UserNavigate
 
 from dashboard.config import get_settings
 from dashboard.db import Database
@@ -27,6 +32,51 @@ def app_database(db, monkeypatch):
     get_settings.cache_clear()
     yield db
     get_settings.cache_clear()
+
+
+@pytest.fixture
+def create_user(create_user: Callable[[], User]) -> Callable[[], User]:
+    """NiceGUI's `create_user`, whose users are each sent where their own page navigates, as browsers would be."""
+    users: list[User] = []
+
+    def create() -> User:
+        made = create_user()
+        made.navigate = PageNavigate(made, users)
+        users.append(made)
+        return made
+    return create
+
+
+class PageNavigate(UserNavigate):
+    """The simulation has one `ui.navigate` for all its users, the one of whichever user the test touched last (or the
+    simulation itself did, when a page's JavaScript ran). A page that navigates by itself, its session timer or a live
+    change, would move that user instead of its own; this `ui.navigate` moves the user whose page asked."""
+
+    def __init__(self, user: User, users: list[User]) -> None:
+        super().__init__(user)
+        self._users = users
+
+    def to(self, target: Callable[..., Any] | str | Element, new_tab: bool = False) -> None:
+        UserNavigate.to(self._of_page(), target, new_tab)
+
+    def back(self) -> None:
+        UserNavigate.back(self._of_page())
+
+    def forward(self) -> None:
+        UserNavigate.forward(self._of_page())
+
+    def reload(self) -> None:
+        UserNavigate.reload(self._of_page())
+
+    def _of_page(self) -> UserNavigate:
+        with suppress(RuntimeError):  # not run by a page: the user the test touched last
+            client = ui.context.client
+            for user in self._users:
+                # Read around `User.__getattribute__`, which would make `user`'s notify the one the app calls.
+                if object.__getattribute__(user, 'client') is client:
+                    navigate: UserNavigate = object.__getattribute__(user, 'navigate')
+                    return navigate
+        return self
 
 
 @dataclass

@@ -15,6 +15,8 @@ depends_on = None
 
 
 def upgrade() -> None:
+    # Long by nature: the whole first schema, table by table, in the one function Alembic runs; changes are new
+    # migrations, never edits here.
     op.create_table(
         'organisation',
         sa.Column('id', sa.Integer(), nullable=False),

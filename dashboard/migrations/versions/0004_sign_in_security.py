@@ -75,6 +75,6 @@ def upgrade() -> None:
 def downgrade() -> None:
     for table in ('account_link', 'recovery_code', 'sign_in_event', 'sign_in_throttle', 'user_session'):
         op.drop_table(table)
-    with op.batch_alter_table('app_user') as table:
+    with op.batch_alter_table('app_user') as batch:
         for column in ('totp_last_step', 'totp_enabled_at', 'totp_secret'):
-            table.drop_column(column)
+            batch.drop_column(column)
