@@ -84,7 +84,7 @@ def test_customers_belong_to_an_organisation_and_emails_are_keyed_in_lower_case(
 ) -> None:
     users = session.exec(select(User)).all()
 
-    assert all((user.organisation_id is None) == Role(user.role).is_vendor for user in users)
+    assert all((user.organisation_id is None) == user.role.is_vendor for user in users)
     assert all(user.email_key == user.email.lower() for user in users)
     assert any(user.email != user.email_key for user in users), 'some addresses are written with capitals'
     assert sum(user.phone is not None for user in users) > len(users) / 2

@@ -19,7 +19,6 @@ from dashboard.domain.models import (
     AuditEntry,
     DeletionRequest,
     DeletionStatus,
-    LicenceKind,
     LicenceRequest,
     Organisation,
     Plan,
@@ -126,7 +125,7 @@ def test_each_request_has_the_audit_entry_the_product_writes(
     for request in licence_requests:
         what = 'Purchase' if request.organisation_id in trials else 'More licences'
         asked = request.organisation_id, request.requested_at, request.requested_by_name, 'licences_requested'
-        expected.append((*asked, f'{what}: {request.quantity} {LicenceKind(request.kind).label}'))
+        expected.append((*asked, f'{what}: {request.quantity} {request.kind.label}'))
     entries = session.exec(select(AuditEntry)).all()
 
     made = Counter((e.organisation_id, e.occurred_at, e.actor_name, e.action, e.details) for e in entries)

@@ -128,7 +128,7 @@ def list_organisations(*, session: Session, actor: Actor, organisations_filter: 
         .offset(offset).limit(organisations_filter.page_size))
     rows = [OrganisationRow(
         id=organisation.id, name=organisation.name, serial_number=organisation.serial_number,
-        account_type=organisation.account_type(today), region=Region(organisation.region),
+        account_type=organisation.account_type(today), region=organisation.region,
         subscription_end=organisation.subscription_end,
         pools={LicenceKind.MANAGED_AGENT: PoolFigures(ma_in_use or 0, ma_total or 0, ma_expiry),
                LicenceKind.ON_DEMAND: PoolFigures(od_in_use or 0, od_total or 0, od_expiry)},

@@ -97,7 +97,7 @@ class MonthExpiry:
 @dataclass(frozen=True, eq=False)
 class UsageOverview:
     today: date
-    organisations: pd.DataFrame  # counts: index ACCOUNT_TYPES, columns the Region values
+    organisations: pd.DataFrame  # counts: index ACCOUNT_TYPES, columns Region
     kinds: dict[LicenceKind, KindUsage]
     trials_ending: tuple[TrialEnding, ...]  # the first TRIALS_LISTED, soonest first
     trials_ending_count: int  # all of them
@@ -127,7 +127,7 @@ def _organisations(session: Session, today: date) -> pd.DataFrame:
     frame = pd.DataFrame(rows, columns=['account_type', 'region', 'count'])
     frame['account_type'] = frame['account_type'].map(account_types.ACCOUNT_TYPES)
     return (frame.pivot_table(index='account_type', columns='region', values='count', aggfunc='sum', fill_value=0)
-            .reindex(index=list(ACCOUNT_TYPES), columns=[region.value for region in Region], fill_value=0)
+            .reindex(index=list(ACCOUNT_TYPES), columns=list(Region), fill_value=0)
             .astype(int).rename_axis(index=None, columns=None))
 
 
@@ -172,15 +172,16 @@ def _trials_ending(session: Session, today: date) -> tuple[tuple[TrialEnding, ..
         .outerjoin(User, col(User.id) == Organisation.main_contact_id).where(*ending)
         .order_by(col(Organisation.subscription_end), col(Organisation.name), col(Organisation.id))
         .limit(TRIALS_LISTED)).all()
-    pools = session.exec(select(LicencePool.organisation_id, LicencePool.kind, LicencePool.total, LicencePool.in_use)
+    pools = session.exec(select(LicencePool.organisation_id, col(LicencePool.kind), LicencePool.total,
+                                LicencePool.in_use)
                          .where(col(LicencePool.organisation_id).in_([row[0] for row in organisations]))).all()
     totals: dict[int, dict[LicenceKind, int]] = {}
     in_use: dict[int, dict[LicenceKind, int]] = {}
     for organisation_id, kind, total, used in pools:
-        totals.setdefault(organisation_id, {})[LicenceKind(kind)] = total
-        in_use.setdefault(organisation_id, {})[LicenceKind(kind)] = used
+        totals.setdefault(organisation_id, {})[kind] = total
+        in_use.setdefault(organisation_id, {})[kind] = used
     return tuple(
-        TrialEnding(organisation_id=id_, name=name, serial_number=serial, region=Region(region), ends_on=ends_on,
+        TrialEnding(organisation_id=id_, name=name, serial_number=serial, region=region, ends_on=ends_on,
                     days_left=(ends_on - today).days, contact_name=contact, contact_email=email,
                     total={kind: totals.get(id_, {}).get(kind, 0) for kind in LicenceKind},
                     in_use={kind: in_use.get(id_, {}).get(kind, 0) for kind in LicenceKind})

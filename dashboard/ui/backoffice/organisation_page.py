@@ -14,7 +14,7 @@ from dashboard.domain.auth.invitations import OrganisationPeople, organisation_p
 from dashboard.domain.billing import licence_details as billing
 from dashboard.domain.billing.licence_details import BillingView
 from dashboard.domain.billing.licence_requests import mark_licence_request_handled
-from dashboard.domain.deletion.notices import utc_date
+from dashboard.domain.clock import utc_date
 from dashboard.domain.deletion.progress import DeletionProgress, deletion_progress
 from dashboard.domain.errors import DomainError, NotFound
 from dashboard.domain.formatting import format_date, format_timestamp
@@ -174,7 +174,7 @@ class OrganisationPanel:
             for licence_request in pending.licence_requests:
                 with ui.row().classes('w-full items-start gap-2 no-wrap'):
                     with ui.column().classes('gap-0 grow'):
-                        ui.label(f'{licence_request.quantity:,} {LicenceKind(licence_request.kind).label} licences') \
+                        ui.label(f'{licence_request.quantity:,} {licence_request.kind.label} licences') \
                             .classes('field-value')
                         ui.label(f'Asked by {licence_request.requested_by_name} on '
                                  f'{format_timestamp(licence_request.requested_at)}').classes('field-label')

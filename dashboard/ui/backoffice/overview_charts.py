@@ -2,7 +2,7 @@
 
 import pandas as pd
 
-from dashboard.domain.models import LicenceKind, Region
+from dashboard.domain.models import LicenceKind
 from dashboard.domain.usage.overview import (
     ACCOUNT_TYPES,
     BAND_PERCENT,
@@ -21,7 +21,7 @@ MEASURES = {'licences': 'Licences', 'accounts': 'Accounts'}
 def organisations_figure(overview: UsageOverview) -> dict:
     """Stacked bars: one per region, split by account type."""
     counts = overview.organisations
-    regions = [_two_lines(Region(region).label) for region in counts.columns]
+    regions = [_two_lines(region.label) for region in counts.columns]
     traces = [{'type': 'bar', 'name': account_type, 'x': regions, 'y': counts.loc[account_type].tolist(),
                'marker': {'color': ACCOUNT_TYPE_COLOURS[account_type]},
                'text': [f'{n:,}' if n else '' for n in counts.loc[account_type]], 'textposition': 'inside',

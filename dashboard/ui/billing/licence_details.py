@@ -7,7 +7,7 @@ from dashboard.domain import clock
 from dashboard.domain.actor import Actor
 from dashboard.domain.billing import licence_details as billing
 from dashboard.domain.billing.licence_details import BillingView, PoolView
-from dashboard.domain.deletion.notices import utc_date
+from dashboard.domain.clock import utc_date
 from dashboard.domain.deletion.progress import DeletionProgress, deletion_progress
 from dashboard.domain.deletion.requests import withdraw_deletion
 from dashboard.domain.errors import DomainError
