@@ -94,12 +94,6 @@ class Organisation(SQLModel, table=True):
     cancelled_at: datetime | None = None
     created_at: datetime = Field(default_factory=utc_now)
 
-    def account_type(self, today: date) -> str:
-        """Derived, never stored: Expired once the period has ended, else Trial or Active by plan."""
-        if self.subscription_end < today:
-            return 'Expired'
-        return 'Trial' if self.plan == Plan.TRIAL else 'Active'
-
 
 class User(SQLModel, table=True):
     __tablename__ = 'app_user'

@@ -24,6 +24,7 @@ from dashboard.domain.models import (
     Plan,
     User,
 )
+from dashboard.domain.organisations.account_types import AccountType
 from tests.conftest import empty_database
 
 TODAY = date(2026, 3, 1)
@@ -148,7 +149,7 @@ def test_the_showcase_organisation_asks_for_no_deletion_and_a_small_demo_shows_o
     assert not [deletion for deletion in deletions if deletion.organisation_id == showcase]
     assert len(session.exec(select(LicenceRequest).where(LicenceRequest.organisation_id == showcase)).all()) == 1
     pending = [session.get(Organisation, d.organisation_id) for d in deletions if d.status == DeletionStatus.PENDING]
-    assert 'Expired' in {organisation.account_type(clock.today()) for organisation in pending}
+    assert 'Expired' in {AccountType.of(organisation, clock.today()) for organisation in pending}
 
 
 def _open(deletions: Sequence) -> list:

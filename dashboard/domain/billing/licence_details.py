@@ -19,6 +19,7 @@ from dashboard.domain.models import (
     Plan,
     User,
 )
+from dashboard.domain.organisations.account_types import AccountType
 
 EXPIRY_WARNING_DAYS = 30
 
@@ -57,7 +58,7 @@ class BillingView:
     organisation_id: int
     name: str
     serial_number: str
-    account_type: str
+    account_type: AccountType
     plan: Plan
     region_label: str
     subscription_end: date
@@ -90,7 +91,7 @@ def billing_view(*, session: Session, actor: Actor, organisation_id: int, today:
         organisation_id=organisation_id,
         name=organisation.name,
         serial_number=organisation.serial_number,
-        account_type=organisation.account_type(today),
+        account_type=AccountType.of(organisation, today),
         plan=organisation.plan,
         region_label=organisation.region.label,
         subscription_end=organisation.subscription_end,

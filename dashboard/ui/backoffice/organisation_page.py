@@ -19,6 +19,7 @@ from dashboard.domain.deletion.progress import DeletionProgress, deletion_progre
 from dashboard.domain.errors import DomainError, NotFound
 from dashboard.domain.formatting import format_date, format_timestamp
 from dashboard.domain.models import DeletionStatus, LicenceKind, Plan
+from dashboard.domain.organisations.account_types import AccountType
 from dashboard.domain.organisations.listing import PendingRequests, pending_requests
 from dashboard.domain.vendor import Vendor
 from dashboard.ui.backoffice import licence_admin_dialogs as dialogs
@@ -125,7 +126,8 @@ class OrganisationPanel:
                 with ui.column().classes('gap-0 grow'):
                     ui.label('Plan').classes('field-label')
                     plan = 'Trial' if view.plan == Plan.TRIAL else 'Paid'
-                    ui.label(f'{plan} (expired)' if view.account_type == 'Expired' else plan).classes('field-value')
+                    expired = view.account_type is AccountType.EXPIRED
+                    ui.label(f'{plan} (expired)' if expired else plan).classes('field-value')
                     ui.label(f'subscription ends {format_date(view.subscription_end)}').classes('field-label')
                 if admin and view.plan == Plan.TRIAL:
                     self._action('Convert to paid', 'workspace_premium',

@@ -3,8 +3,8 @@
 import pandas as pd
 
 from dashboard.domain.models import LicenceKind
+from dashboard.domain.organisations.account_types import AccountType
 from dashboard.domain.usage.overview import (
-    ACCOUNT_TYPES,
     BAND_PERCENT,
     BANDS,
     BARELY_USED,
@@ -14,7 +14,8 @@ from dashboard.domain.usage.overview import (
 )
 from dashboard.ui.billing.history_chart import KIND_COLOURS
 
-ACCOUNT_TYPE_COLOURS = {'Active': '#2e7d32', 'Trial': '#f57c00', 'Expired': '#b91c1c'}  # as the account type badges
+# as the account type badges
+ACCOUNT_TYPE_COLOURS = {AccountType.ACTIVE: '#2e7d32', AccountType.TRIAL: '#f57c00', AccountType.EXPIRED: '#b91c1c'}
 MEASURES = {'licences': 'Licences', 'accounts': 'Accounts'}
 
 
@@ -26,7 +27,7 @@ def organisations_figure(overview: UsageOverview) -> dict:
                'marker': {'color': ACCOUNT_TYPE_COLOURS[account_type]},
                'text': [f'{n:,}' if n else '' for n in counts.loc[account_type]], 'textposition': 'inside',
                'insidetextanchor': 'middle', 'hovertemplate': f'%{{y:,}} {account_type.lower()}<extra></extra>'}
-              for account_type in ACCOUNT_TYPES]
+              for account_type in AccountType]
     totals = counts.sum()
     annotations = [{'x': region, 'y': int(total), 'text': f'<b>{total:,}</b>', 'showarrow': False, 'yanchor': 'bottom'}
                    for region, total in zip(regions, totals, strict=True)]
