@@ -21,7 +21,7 @@ class Actor:
     @classmethod
     def of(cls, user: User) -> 'Actor':
         assert user.id is not None
-        return cls(user_id=user.id, name=user.full_name, email=user.email, role=Role(user.role),
+        return cls(user_id=user.id, name=user.full_name, email=user.email, role=user.role,
                    organisation_id=user.organisation_id)
 
     @property

@@ -1,4 +1,7 @@
-"""The database tables: organisations, their users and licence pools, and everything that happens to them."""
+"""The database tables: organisations, their users and licence pools, and everything that happens to them.
+
+Every `datetime` field is SQLModel's `UTCDateTime`: aware, in UTC, on SQLite too; every enum field is an
+`EnumColumn`: its member, stored as its value (dashboard/domain/column_types.py)."""
 
 import enum
 from datetime import UTC, date, datetime
@@ -11,37 +14,17 @@ from sqlalchemy import (
     ForeignKey,
     Index,
     Integer,
-    String,
     Text,
     UniqueConstraint,
     text,
 )
-from sqlalchemy.types import DateTime, TypeDecorator
 from sqlmodel import Field, SQLModel
+
+from dashboard.domain.column_types import LabelledEnum, enum_column
 
 
 def utc_now() -> datetime:
-    """Timestamps are timezone-aware UTC in Python and UTC in the database."""
     return datetime.now(UTC)
-
-
-class UtcDateTime(TypeDecorator[datetime]):
-    """A timestamp that is stored in UTC and always comes back aware, in UTC, on SQLite (which keeps no zone) too."""
-
-    impl = DateTime(timezone=True)
-    cache_ok = True
-
-    def process_bind_param(self, value: datetime | None, dialect: object) -> datetime | None:
-        if value is None:
-            return None
-        if value.tzinfo is None:
-            raise ValueError('timestamps must be timezone-aware')
-        return value.astimezone(UTC)
-
-    def process_result_value(self, value: datetime | None, dialect: object) -> datetime | None:
-        if value is None:
-            return None
-        return value.replace(tzinfo=UTC) if value.tzinfo is None else value.astimezone(UTC)
 
 
 class Plan(enum.StrEnum):
@@ -49,14 +32,10 @@ class Plan(enum.StrEnum):
     PAID = 'paid'
 
 
-class Region(enum.StrEnum):
-    EU = 'eu'
-    UK = 'uk'
-    US = 'us'
-
-    @property
-    def label(self) -> str:
-        return REGION_LABELS[self]
+class Region(LabelledEnum):
+    EU = 'eu', 'EU/EEA (Germany West Central)'
+    UK = 'uk', 'United Kingdom (UK South)'
+    US = 'us', 'United States (US East)'
 
     @property
     def short_label(self) -> str:
@@ -64,60 +43,31 @@ class Region(enum.StrEnum):
         return {Region.EU: 'EU/EEA', Region.UK: 'UK', Region.US: 'US'}[self]
 
 
-REGION_LABELS = {
-    Region.EU: 'EU/EEA (Germany West Central)',
-    Region.UK: 'United Kingdom (UK South)',
-    Region.US: 'United States (US East)',
-}
-
-
-class Role(enum.StrEnum):
-    GLOBAL_ADMIN = 'global_admin'
-    BILLING_ADMIN = 'billing_admin'
-    VIEWER = 'viewer'
-    USER = 'user'
-    VENDOR_ADMIN = 'vendor_admin'
-    SALES = 'sales'
+class Role(LabelledEnum):
+    GLOBAL_ADMIN = 'global_admin', 'Global admin'
+    BILLING_ADMIN = 'billing_admin', 'Billing admin'
+    VIEWER = 'viewer', 'Viewer'
+    USER = 'user', 'User'
+    VENDOR_ADMIN = 'vendor_admin', 'Vendor admin'
+    SALES = 'sales', 'Sales'
 
     @property
     def is_vendor(self) -> bool:
         return self in (Role.VENDOR_ADMIN, Role.SALES)
 
-    @property
-    def label(self) -> str:
-        return self.value.replace('_', ' ').capitalize()
+
+class LicenceKind(LabelledEnum):
+    MANAGED_AGENT = 'managed_agent', 'Managed Agent'
+    ON_DEMAND = 'on_demand', 'On-demand'
 
 
-class LicenceKind(enum.StrEnum):
-    MANAGED_AGENT = 'managed_agent'
-    ON_DEMAND = 'on_demand'
-
-    @property
-    def label(self) -> str:
-        return 'Managed Agent' if self is LicenceKind.MANAGED_AGENT else 'On-demand'
-
-
-class HistoryAction(enum.StrEnum):
-    EXPIRY_CHANGED = 'expiry_changed'
-    LICENCES_INCREASED = 'licences_increased'
-    LICENCES_DECREASED = 'licences_decreased'
-    TRIAL_STARTED = 'trial_started'
-    TRIAL_CONVERTED = 'trial_converted'
-    OTHER = 'other'
-
-    @property
-    def label(self) -> str:
-        return ACTION_LABELS[self]
-
-
-ACTION_LABELS = {
-    HistoryAction.EXPIRY_CHANGED: 'Expiry date changed',
-    HistoryAction.LICENCES_INCREASED: 'Licences increased',
-    HistoryAction.LICENCES_DECREASED: 'Licences decreased',
-    HistoryAction.TRIAL_STARTED: 'Trial started',
-    HistoryAction.TRIAL_CONVERTED: 'Converted to paid',
-    HistoryAction.OTHER: 'Other',
-}
+class HistoryAction(LabelledEnum):
+    EXPIRY_CHANGED = 'expiry_changed', 'Expiry date changed'
+    LICENCES_INCREASED = 'licences_increased', 'Licences increased'
+    LICENCES_DECREASED = 'licences_decreased', 'Licences decreased'
+    TRIAL_STARTED = 'trial_started', 'Trial started'
+    TRIAL_CONVERTED = 'trial_converted', 'Converted to paid'
+    OTHER = 'other', 'Other'
 
 
 class DeletionStatus(enum.StrEnum):
@@ -130,30 +80,19 @@ class DeletionStatus(enum.StrEnum):
 OPEN_DELETION_STATUSES = (DeletionStatus.PENDING, DeletionStatus.IN_PROGRESS)
 
 
-def _enum_column(enum_type: type[enum.StrEnum], *, nullable: bool = False, index: bool = False) -> Column:
-    """Enums are stored as their plain string values, so the schema never needs an ALTER TYPE to grow one."""
-    return Column(String(32), nullable=nullable, index=index)
-
-
 class Organisation(SQLModel, table=True):
     __tablename__ = 'organisation'
 
     id: int | None = Field(default=None, primary_key=True)
     serial_number: str = Field(max_length=64, unique=True, index=True)
     name: str = Field(max_length=200, index=True)
-    plan: str = Field(sa_column=_enum_column(Plan))
-    region: str = Field(sa_column=_enum_column(Region))
+    plan: Plan = Field(sa_column=enum_column(Plan))
+    region: Region = Field(sa_column=enum_column(Region))
     subscription_end: date = Field(index=True)
     main_contact_id: int | None = Field(default=None, sa_column=Column(Integer, ForeignKey(
         'app_user.id', ondelete='SET NULL', use_alter=True, name='fk_organisation_main_contact')))
     cancelled_at: datetime | None = None
     created_at: datetime = Field(default_factory=utc_now)
-
-    def account_type(self, today: date) -> str:
-        """Derived, never stored: Expired once the period has ended, else Trial or Active by plan."""
-        if self.subscription_end < today:
-            return 'Expired'
-        return 'Trial' if self.plan == Plan.TRIAL else 'Active'
 
 
 class User(SQLModel, table=True):
@@ -166,14 +105,14 @@ class User(SQLModel, table=True):
     email: str = Field(max_length=320)
     email_key: str = Field(max_length=320, unique=True, description='lower-case email: unique without regard to case')
     phone: str | None = Field(default=None, max_length=32)
-    role: str = Field(sa_column=_enum_column(Role))
+    role: Role = Field(sa_column=enum_column(Role))
     password_hash: str | None = None
     is_active: bool = True
     created_at: datetime = Field(default_factory=utc_now)
     # Two-factor sign-in (TOTP, RFC 6238): the shared secret once confirmed, and the last time step accepted, so
     # that one code is never accepted twice.
     totp_secret: str | None = Field(default=None, max_length=64)
-    totp_enabled_at: datetime | None = Field(default=None, sa_column=Column(UtcDateTime(), nullable=True))
+    totp_enabled_at: datetime | None = None
     totp_last_step: int | None = Field(default=None, sa_column=Column(BigInteger, nullable=True))
 
 
@@ -188,7 +127,7 @@ class LicencePool(SQLModel, table=True):
 
     id: int | None = Field(default=None, primary_key=True)
     organisation_id: int = Field(foreign_key='organisation.id', ondelete='CASCADE')
-    kind: str = Field(sa_column=_enum_column(LicenceKind))
+    kind: LicenceKind = Field(sa_column=enum_column(LicenceKind))
     total: int
     in_use: int
     expiry_date: date
@@ -223,8 +162,8 @@ class LicenceHistory(SQLModel, table=True):
     occurred_at: datetime
     actor: str = Field(max_length=200)
     by_vendor: bool = Field(default=False, description='done by vendor staff: customers see "Admin Team"')
-    action: str = Field(sa_column=_enum_column(HistoryAction))
-    kind: str | None = Field(default=None, sa_column=_enum_column(LicenceKind, nullable=True))
+    action: HistoryAction = Field(sa_column=enum_column(HistoryAction))
+    kind: LicenceKind | None = Field(default=None, sa_column=enum_column(LicenceKind, nullable=True))
     old_value: str | None = Field(default=None, max_length=200)
     new_value: str | None = Field(default=None, max_length=200)
     note: str | None = Field(default=None, max_length=1000)
@@ -250,7 +189,7 @@ class DeletionRequest(SQLModel, table=True):
     requested_by_name: str = Field(max_length=200)
     requested_at: datetime = Field(default_factory=utc_now)
     effective_date: date
-    status: str = Field(sa_column=_enum_column(DeletionStatus))
+    status: DeletionStatus = Field(sa_column=enum_column(DeletionStatus))
     withdrawn_at: datetime | None = None
     withdrawn_by_name: str | None = Field(default=None, max_length=200)
     started_at: datetime | None = None
@@ -268,7 +207,7 @@ class LicenceRequest(SQLModel, table=True):
     requested_by_id: int | None = Field(default=None, foreign_key='app_user.id', ondelete='SET NULL')
     requested_by_name: str = Field(max_length=200)
     requested_at: datetime = Field(default_factory=utc_now)
-    kind: str = Field(sa_column=_enum_column(LicenceKind))
+    kind: LicenceKind = Field(sa_column=enum_column(LicenceKind))
     quantity: int
     message: str | None = Field(default=None, max_length=2000)
     status: str = Field(default='open', max_length=32)
@@ -312,7 +251,7 @@ class OutboxEmail(SQLModel, table=True):
     subject: str = Field(max_length=300)
     body_text: str
     body_html: str | None = None
-    status: str = Field(default=OutboxStatus.PENDING, sa_column=_enum_column(OutboxStatus))
+    status: OutboxStatus = Field(default=OutboxStatus.PENDING, sa_column=enum_column(OutboxStatus))
     attempts: int = 0
     next_attempt_at: datetime = Field(default_factory=utc_now)
     last_error: str | None = Field(default=None, max_length=2000)

@@ -4,6 +4,7 @@ import enum
 import functools
 import re
 from datetime import date, datetime
+from typing import TypeVar
 
 from dashboard.domain.safe_text import describe_character, unsafe_character
 
@@ -15,6 +16,7 @@ PHONE = re.compile(r'[0-9 +\-().]*')
 MAX_EMAIL = 320
 MAX_PHONE = 32
 MAX_WHOLE_NUMBER = 2_147_483_647  # the largest INTEGER the databases store
+E = TypeVar('E', bound=enum.StrEnum)
 
 
 class BadValue(ValueError):
@@ -36,10 +38,10 @@ def text(column: str, raw: str, *, max_length: int, line_feeds: bool = False) ->
     return raw
 
 
-def choice(column: str, raw: str, *, choices: type[enum.StrEnum]) -> str:
+def choice(column: str, raw: str, *, choices: type[E]) -> E:
     if raw not in _values(choices):
         raise BadValue(f'{column} {shown(raw)} is not one of {", ".join(choices)}')
-    return raw
+    return choices(raw)
 
 
 def day(column: str, raw: str) -> date:

@@ -32,8 +32,8 @@ class OrganisationRow:
     line: int
     serial_number: str
     name: str
-    plan: str
-    region: str
+    plan: Plan
+    region: Region
     subscription_end: date
     main_contact_email: str | None
 
@@ -45,7 +45,7 @@ class UserRow:
     full_name: str
     email: str
     phone: str | None
-    role: str
+    role: Role
 
     @property
     def email_key(self) -> str:
@@ -56,7 +56,7 @@ class UserRow:
 class PoolRow:
     line: int
     serial_number: str
-    kind: str
+    kind: LicenceKind
     total: int
     in_use: int
     expiry_date: date
@@ -67,8 +67,8 @@ class HistoryRow:
     serial_number: str
     occurred_at: datetime
     actor: str
-    action: str
-    kind: str | None
+    action: HistoryAction
+    kind: LicenceKind | None
     old_value: str | None
     new_value: str | None
     note: str | None
@@ -119,9 +119,9 @@ def parse_user(line: int, record: dict[str, str]) -> Parsed:
     """Customer users belong to an organisation; vendor staff to none."""
     values, errors = _read(record, _USER_COLUMNS)
     role, serial = values['role'], record['serial_number'].strip()
-    if role is not None and Role(role).is_vendor and serial:
+    if role is not None and role.is_vendor and serial:
         errors.insert(0, f"serial_number must be empty for vendor staff (role '{role}')")
-    elif role is not None and not Role(role).is_vendor:
+    elif role is not None and not role.is_vendor:
         if not serial:
             errors.insert(0, f"serial_number is required for role '{role}'")
         else:

@@ -1,7 +1,7 @@
 """Sending the outbox over SMTP: each email at most once (see `outbox_claims`), with back-off between failed attempts;
 the conversation with the mail server is in `smtp_sender`."""
 
-from datetime import UTC, datetime
+from datetime import datetime
 from email.message import EmailMessage
 from email.utils import format_datetime, parseaddr
 
@@ -71,8 +71,7 @@ def compose(email: Claimed, settings: Settings) -> EmailMessage:
     message['From'] = settings.mail_from
     message['To'] = email.to_address
     message['Subject'] = header_text(email.subject)  # also for emails queued before subjects were cleaned
-    created = email.created_at if email.created_at.tzinfo else email.created_at.replace(tzinfo=UTC)  # SQLite
-    message['Date'] = format_datetime(created)
+    message['Date'] = format_datetime(email.created_at)
     message['Message-ID'] = message_id(email, settings)
     message['Auto-Submitted'] = 'auto-generated'  # no out-of-office replies, please
     message.set_content(email.body_text)
@@ -84,6 +83,5 @@ def compose(email: Claimed, settings: Settings) -> EmailMessage:
 def message_id(email: Claimed, settings: Settings) -> str:
     """The same for every attempt at one outbox row, so a mail server or a reader can tell a resend."""
     domain = parseaddr(settings.mail_from)[1].rpartition('@')[2] or 'localhost'
-    created = email.created_at if email.created_at.tzinfo else email.created_at.replace(tzinfo=UTC)
-    stamp = int(created.timestamp() * 1000)
+    stamp = int(email.created_at.timestamp() * 1000)
     return f'<outbox.{email.id}.{stamp}@{domain}>'

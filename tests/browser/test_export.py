@@ -8,7 +8,7 @@ from datetime import UTC, datetime
 from playwright.sync_api import Page, expect
 
 from dashboard.domain.formatting import format_timestamp
-from dashboard.domain.models import ACTION_LABELS, HistoryAction, LicenceKind
+from dashboard.domain.models import HistoryAction, LicenceKind
 from tests.browser.conftest import OpenAs, World, history_cells, range_label
 from tests.browser.seed import VENDOR_STAFF, HistoryEntry
 
@@ -78,6 +78,6 @@ def _export(page: Page) -> tuple[str, list[list[str]]]:
 
 
 def _csv_row(entry: HistoryEntry) -> list[str]:
-    return [entry.occurred_at.strftime('%Y-%m-%d %H:%M:%S'), ACTION_LABELS[entry.action],
-            LicenceKind(entry.kind).label if entry.kind else '', entry.old_value or '', entry.new_value or '',
+    return [entry.occurred_at.strftime('%Y-%m-%d %H:%M:%S'), entry.action.label,
+            entry.kind.label if entry.kind else '', entry.old_value or '', entry.new_value or '',
             entry.shown_actor, entry.note or '']

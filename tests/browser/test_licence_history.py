@@ -6,7 +6,7 @@ from urllib.parse import parse_qs, urlparse
 from playwright.sync_api import Browser, Page, expect
 
 from dashboard.domain.formatting import format_timestamp
-from dashboard.domain.models import ACTION_LABELS, HistoryAction
+from dashboard.domain.models import HistoryAction
 from tests.browser.conftest import OpenAs, World, history_cells, history_rows, log_in, range_label
 from tests.browser.seed import VENDOR_STAFF, HistoryEntry
 
@@ -141,4 +141,4 @@ def _expect_rows(page: Page, expected: list[HistoryEntry]) -> None:
     expect(range_label(page)).to_have_text(f'1-{len(expected)} of {len(expected)}')
     expect(history_rows(page)).to_have_count(len(expected))
     assert history_cells(page, 0) == [format_timestamp(e.occurred_at) for e in expected]
-    assert history_cells(page, 1) == [ACTION_LABELS[e.action] for e in expected]
+    assert history_cells(page, 1) == [e.action.label for e in expected]

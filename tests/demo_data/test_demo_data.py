@@ -28,6 +28,7 @@ from dashboard.domain.models import (
     Role,
     User,
 )
+from dashboard.domain.organisations.account_types import AccountType
 from tests.conftest import empty_database
 from tests.demo_data.conftest import ORGANISATIONS
 
@@ -68,7 +69,7 @@ def test_every_region_account_type_role_and_action_is_there(demo: Database, sess
     pools = session.exec(select(LicencePool)).all()
 
     assert {organisation.region for organisation in organisations} == set(Region)
-    assert {organisation.account_type(clock.today()) for organisation in organisations} == {
+    assert {AccountType.of(organisation, clock.today()) for organisation in organisations} == {
         'Trial',
         'Active',
         'Expired',
@@ -84,7 +85,7 @@ def test_customers_belong_to_an_organisation_and_emails_are_keyed_in_lower_case(
 ) -> None:
     users = session.exec(select(User)).all()
 
-    assert all((user.organisation_id is None) == Role(user.role).is_vendor for user in users)
+    assert all((user.organisation_id is None) == user.role.is_vendor for user in users)
     assert all(user.email_key == user.email.lower() for user in users)
     assert any(user.email != user.email_key for user in users), 'some addresses are written with capitals'
     assert sum(user.phone is not None for user in users) > len(users) / 2
@@ -176,7 +177,7 @@ def test_the_showcase_organisation_shows_everything(demo: Database, session: Ses
     organisation = session.get(Organisation, user.organisation_id)
     history = session.exec(select(LicenceHistory).where(LicenceHistory.organisation_id == organisation.id)).all()
 
-    assert organisation.account_type(clock.today()) == 'Active'
+    assert AccountType.of(organisation, clock.today()) == 'Active'
     assert len(session.exec(select(LicencePool).where(LicencePool.organisation_id == organisation.id)).all()) == 2
     contact = session.get(User, organisation.main_contact_id)
     assert contact.email == 'billing@brightwater.example' and contact.phone

@@ -16,6 +16,7 @@ from dashboard.domain.actor import Actor
 from dashboard.domain.auth.accounts import authenticate
 from dashboard.domain.auth.two_factor import SecondFactor, second_factor_needed
 from dashboard.domain.models import Organisation, Role, User
+from dashboard.domain.organisations.account_types import AccountType
 
 PROJECT_ROOT = Path(__file__).resolve().parents[2]
 
@@ -30,7 +31,7 @@ def test_demo_logins_sign_in_with_the_printed_password(demo: Database, session: 
         user = authenticate(session=session, email=email, password=password)
         assert user is not None and user.role == role, email
     trial_billing = session.exec(select(User).where(User.email_key == 'trial.billing@nordlicht.example')).one()
-    assert session.get(Organisation, trial_billing.organisation_id).account_type(clock.today()) == 'Trial'
+    assert AccountType.of(session.get(Organisation, trial_billing.organisation_id), clock.today()) == 'Trial'
     others = session.exec(select(User).where(col(User.email_key).not_in([email for _, email, _ in logins]))).all()
     assert all(user.password_hash is None for user in others)
 

@@ -19,12 +19,12 @@ from dashboard.domain.models import (
     AuditEntry,
     DeletionRequest,
     DeletionStatus,
-    LicenceKind,
     LicenceRequest,
     Organisation,
     Plan,
     User,
 )
+from dashboard.domain.organisations.account_types import AccountType
 from tests.conftest import empty_database
 
 TODAY = date(2026, 3, 1)
@@ -126,7 +126,7 @@ def test_each_request_has_the_audit_entry_the_product_writes(
     for request in licence_requests:
         what = 'Purchase' if request.organisation_id in trials else 'More licences'
         asked = request.organisation_id, request.requested_at, request.requested_by_name, 'licences_requested'
-        expected.append((*asked, f'{what}: {request.quantity} {LicenceKind(request.kind).label}'))
+        expected.append((*asked, f'{what}: {request.quantity} {request.kind.label}'))
     entries = session.exec(select(AuditEntry)).all()
 
     made = Counter((e.organisation_id, e.occurred_at, e.actor_name, e.action, e.details) for e in entries)
@@ -149,7 +149,7 @@ def test_the_showcase_organisation_asks_for_no_deletion_and_a_small_demo_shows_o
     assert not [deletion for deletion in deletions if deletion.organisation_id == showcase]
     assert len(session.exec(select(LicenceRequest).where(LicenceRequest.organisation_id == showcase)).all()) == 1
     pending = [session.get(Organisation, d.organisation_id) for d in deletions if d.status == DeletionStatus.PENDING]
-    assert 'Expired' in {organisation.account_type(clock.today()) for organisation in pending}
+    assert 'Expired' in {AccountType.of(organisation, clock.today()) for organisation in pending}
 
 
 def _open(deletions: Sequence) -> list:

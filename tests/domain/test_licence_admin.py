@@ -10,6 +10,7 @@ from dashboard.domain import clock
 from dashboard.domain.errors import InvalidInput, NotFound, PermissionDenied
 from dashboard.domain.history.query import HistoryFilter, list_history
 from dashboard.domain.models import LicenceHistory, LicencePool, Organisation
+from dashboard.domain.organisations.account_types import AccountType
 from dashboard.domain.organisations.licence_admin import add_pool, change_pool_expiry, change_pool_total, convert_trial
 from tests.factories import actor, make_organisation, make_pool, make_user
 
@@ -171,7 +172,7 @@ def test_converting_a_trial_makes_it_paid_and_moves_earlier_expiries_to_the_new_
     with db.session() as check:
         organisation = check.get(Organisation, org.id)
         assert (organisation.plan, organisation.subscription_end) == ('paid', end)
-        assert organisation.account_type(TODAY) == 'Active'
+        assert AccountType.of(organisation, TODAY) == 'Active'
     assert pool(db, org.id).expiry_date == end
     assert pool(db, org.id, 'on_demand').expiry_date == TODAY + timedelta(days=800)  # later already: left alone
     assert [(r.action, r.kind, r.new_value) for r in history(db, org.id)] == [

@@ -9,6 +9,7 @@ from dashboard.domain import clock
 from dashboard.domain.errors import NotFound, PermissionDenied
 from dashboard.domain.models import LicenceKind, Organisation, Region
 from dashboard.domain.organisations import account_types
+from dashboard.domain.organisations.account_types import AccountType
 from dashboard.domain.organisations.listing import OrganisationsFilter, list_organisations, pending_requests
 from tests.factories import (
     actor,
@@ -122,14 +123,14 @@ def test_customers_cannot_list_organisations_or_see_requests(session, role):
 @pytest.mark.parametrize('plan', ['trial', 'paid'])
 def test_the_account_type_in_sql_agrees_with_the_organisations_own(session, plan, days):
     organisation = make_organisation(session, plan=plan, subscription_end=TODAY + timedelta(days=days))
-    in_python = organisation.account_type(TODAY)
+    in_python = AccountType.of(organisation, TODAY)
 
     [in_sql] = session.exec(select(account_types.account_type_case(TODAY))
                             .where(Organisation.id == organisation.id)).all()
-    matching = [account_type for account_type in account_types.ACCOUNT_TYPES if session.exec(
+    matching = [account_type for account_type in AccountType if session.exec(
         select(Organisation.id).where(Organisation.id == organisation.id,
                                       account_types.account_type_condition(account_type, TODAY))).first()]
 
-    assert account_types.ACCOUNT_TYPES[in_sql] == in_python
-    assert [account_types.ACCOUNT_TYPES[account_type] for account_type in matching] == [in_python]
+    assert in_sql is in_python
+    assert matching == [in_python]
     assert in_python == ('Expired' if days < 0 else 'Trial' if plan == 'trial' else 'Active')

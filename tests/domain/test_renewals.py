@@ -10,6 +10,7 @@ from sqlmodel import Session
 
 from dashboard.domain import clock
 from dashboard.domain.errors import PermissionDenied
+from dashboard.domain.organisations.account_types import AccountType
 from dashboard.domain.renewals.pipeline import (
     CSV_HEADER,
     RenewalsFilter,
@@ -95,8 +96,8 @@ def test_a_row_has_every_column(session: Session, sales) -> None:
     assert count == 1
     assert (row.organisation_id, row.name, row.serial_number, row.account_type, row.region, row.kind,
             row.expiry_date, row.days_left, row.in_use, row.total, row.utilisation, row.deletion_pending,
-            row.main_contact) == (organisation.id, 'Acme Ltd', 'ACME-1', 'trial', 'uk', 'on_demand', days(12), 12, 7,
-                                  8, 88, True, 'Carol Contact')
+            row.main_contact) == (organisation.id, 'Acme Ltd', 'ACME-1', AccountType.TRIAL, 'uk', 'on_demand', days(12),
+                                  12, 7, 8, 88, True, 'Carol Contact')
     shown = row.shown()
     assert {key: shown[key] for key in ('name', 'serial', 'account_type', 'region', 'kind', 'days_left',
                                         'days_class', 'licences', 'utilisation', 'deletion', 'contact')} == {

@@ -56,7 +56,7 @@ def organisation_people(*, session: Session, actor: Actor, organisation_id: int)
     count = session.exec(select(func.count()).select_from(User).where(User.organisation_id == organisation_id)).one()
     uninvited = _invitable(session, organisation_id)
     pending = _pending_invitations(session, [user.id for user in users])
-    people = [PersonAccess(user_id=user.id, name=user.full_name, email=user.email, role=Role(user.role),
+    people = [PersonAccess(user_id=user.id, name=user.full_name, email=user.email, role=user.role,
                            is_active=user.is_active, has_password=bool(user.password_hash),
                            invited_until=pending.get(user.id)) for user in users]
     invited = set(_pending_invitations(session, [user.id for user in uninvited]))

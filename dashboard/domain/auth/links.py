@@ -103,7 +103,7 @@ def use_link(*, session: Session, token: str, password: str, password_again: str
     if taken.rowcount != 1:  # another request used it a moment ago
         session.rollback()
         raise LinkNotValid()
-    purpose = AccountLinkPurpose(link.purpose)
+    purpose = link.purpose
     user.password_hash = password_hash
     session.add(user)
     ended = end_user_sessions(session=session, user_id=user.id, reason='password_reset')
@@ -118,7 +118,7 @@ def use_link(*, session: Session, token: str, password: str, password_again: str
 def check_link(*, session: Session, token: str) -> AccountLinkPurpose:
     """What the link is for, if it would work now; `LinkNotValid` if not. Changes nothing."""
     link, _user = _valid_link(session, token)
-    return AccountLinkPurpose(link.purpose)
+    return link.purpose
 
 
 def link_url(public_url: str, token: str) -> str:

@@ -38,13 +38,6 @@ def recent_sign_in_trouble(*, session: Session, actor: Actor, limit: int = 50) -
     return list(session.exec(query).all())
 
 
-def event_label(kind: str) -> str:
-    try:
-        return SignInEventKind(kind).label
-    except ValueError:
-        return kind
-
-
 def _require_admin_team(session: Session, actor: Actor) -> None:
     if not actor.is_admin_team:
         raise PermissionDenied('Only the Admin Team may read other people\'s sign-in logs.')

@@ -16,9 +16,10 @@ from dashboard.domain.models import (
     LicenceKind,
     LicencePool,
     Organisation,
-    Region,
+    Plan,
     User,
 )
+from dashboard.domain.organisations.account_types import AccountType
 
 EXPIRY_WARNING_DAYS = 30
 
@@ -57,8 +58,8 @@ class BillingView:
     organisation_id: int
     name: str
     serial_number: str
-    account_type: str
-    plan: str
+    account_type: AccountType
+    plan: Plan
     region_label: str
     subscription_end: date
     pools: dict[LicenceKind, PoolView]
@@ -83,16 +84,16 @@ def billing_view(*, session: Session, actor: Actor, organisation_id: int, today:
     today = today or clock.today()
     organisation = get_organisation(session=session, organisation_id=organisation_id)
     pools = session.exec(select(LicencePool).where(LicencePool.organisation_id == organisation_id)).all()
-    by_kind = {LicenceKind(pool.kind): pool for pool in pools}
+    by_kind = {pool.kind: pool for pool in pools}
     users = session.exec(select(User).where(User.organisation_id == organisation_id, col(User.is_active))
                          .order_by(User.full_name, User.id)).all()
     return BillingView(
         organisation_id=organisation_id,
         name=organisation.name,
         serial_number=organisation.serial_number,
-        account_type=organisation.account_type(today),
+        account_type=AccountType.of(organisation, today),
         plan=organisation.plan,
-        region_label=Region(organisation.region).label,
+        region_label=organisation.region.label,
         subscription_end=organisation.subscription_end,
         pools={kind: _pool_view(kind, by_kind.get(kind), today) for kind in LicenceKind},
         contacts=[ContactView(id=u.id, name=u.full_name, email=u.email, phone=u.phone) for u in users if u.id],

@@ -32,9 +32,11 @@ def request_licences(*, session: Session, actor: Actor, organisation_id: int, ki
     if len(message) > MAX_MESSAGE:
         raise InvalidInput(f'The message can be at most {MAX_MESSAGE:,} characters long.')
     organisation = get_organisation(session=session, organisation_id=organisation_id)
-    kind_label = LicenceKind(kind).label
+    licence_kind = LicenceKind(kind)
+    kind_label = licence_kind.label
     request = LicenceRequest(organisation_id=organisation_id, requested_by_id=actor.user_id,
-                             requested_by_name=actor.name, kind=kind, quantity=quantity, message=message or None)
+                             requested_by_name=actor.name, kind=licence_kind, quantity=quantity,
+                             message=message or None)
     session.add(request)
     what = 'Purchase' if purchase else 'More licences'
     record_audit(session=session, actor=actor, organisation_id=organisation_id, action='licences_requested',
@@ -69,7 +71,7 @@ def mark_licence_request_handled(*, session: Session, actor: Actor, request_id: 
         raise InvalidInput('This request has already been handled.')
     record_audit(session=session, actor=actor, organisation_id=request.organisation_id,
                  action='licence_request_handled',
-                 details=f'{request.quantity} {LicenceKind(request.kind).label}, asked by {request.requested_by_name}')
+                 details=f'{request.quantity} {request.kind.label}, asked by {request.requested_by_name}')
     session.commit()
     session.refresh(request)
     return request

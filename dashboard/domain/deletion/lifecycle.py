@@ -21,7 +21,8 @@ from sqlmodel import Session, col, select
 
 from dashboard.domain.auth.sessions import end_organisation_sessions
 from dashboard.domain.changes import announce
-from dashboard.domain.deletion.notices import PURGE_DAYS, contact_addresses, queue_notice, utc_date
+from dashboard.domain.clock import utc_date
+from dashboard.domain.deletion.notices import PURGE_DAYS, contact_addresses, queue_notice
 from dashboard.domain.formatting import format_date
 from dashboard.domain.models import AuditEntry, DeletionRequest, DeletionStatus, Organisation
 from dashboard.domain.vendor import DEFAULT_VENDOR, Vendor

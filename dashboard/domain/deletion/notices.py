@@ -3,7 +3,7 @@
 Every notice is keyed `deletion:{request_id}:{step}` (ids only), so a job that runs twice, or in two processes at
 once, queues it once, and the Billing page's timeline finds the notices of a request by their key."""
 
-from datetime import UTC, date, datetime, timedelta
+from datetime import date, timedelta
 
 from sqlmodel import Session, col, select
 
@@ -62,8 +62,3 @@ def purge_due_on(completed_on: date) -> date:
     """The purge runs on the 29th day after completion (UTC): a job that runs at least daily then purges within the
     seed's 30 days, whatever the time of day it completed and runs at."""
     return completed_on + timedelta(days=PURGE_DAYS - 1)
-
-
-def utc_date(moment: datetime) -> date:
-    """The UTC day of `moment`; a timestamp without a zone (SQLite gives them back so) is UTC already."""
-    return (moment.replace(tzinfo=UTC) if moment.tzinfo is None else moment.astimezone(UTC)).date()

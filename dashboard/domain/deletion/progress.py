@@ -7,8 +7,9 @@ from sqlmodel import Session, col, select
 
 from dashboard.domain.actor import Actor
 from dashboard.domain.billing.licence_details import get_organisation
-from dashboard.domain.deletion.notices import PURGE_DAYS, notice_key_prefix, purge_due_on, utc_date
-from dashboard.domain.models import DeletionRequest, DeletionStatus, OutboxEmail
+from dashboard.domain.clock import utc_date
+from dashboard.domain.deletion.notices import PURGE_DAYS, notice_key_prefix, purge_due_on
+from dashboard.domain.models import DeletionRequest, DeletionStatus, OutboxEmail, OutboxStatus
 
 # What each notice is, by the step its key names: `deletion:{request}:{step}` (a new date adds `:{date}`).
 NOTICE_LABELS = {
@@ -26,13 +27,13 @@ NOTICE_LABELS = {
 class Notice:
     step: str
     label: str
-    status: str  # the outbox's: pending (queued), sending, sent, failed
+    status: OutboxStatus  # pending (queued), sending, sent, failed
     queued_at: datetime
     sent_at: datetime | None
 
     @property
     def sent(self) -> bool:
-        return self.status == 'sent'
+        return self.status == OutboxStatus.SENT
 
 
 @dataclass(frozen=True)
@@ -81,6 +82,6 @@ def deletion_progress(*, session: Session, actor: Actor, organisation_id: int) -
         notices.append(Notice(step=step, label=NOTICE_LABELS.get(step, email.kind), status=email.status,
                               queued_at=email.created_at, sent_at=email.sent_at))
     return DeletionProgress(
-        request_id=request.id, status=DeletionStatus(request.status), requested_at=request.requested_at,
+        request_id=request.id, status=request.status, requested_at=request.requested_at,
         requested_by=request.requested_by_name, effective_date=request.effective_date, started_at=request.started_at,
         completed_at=request.completed_at, purged_at=request.purged_at, notices=tuple(notices))

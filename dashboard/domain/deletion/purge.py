@@ -26,8 +26,9 @@ from sqlmodel import Session, col, select
 
 from dashboard.domain.actor import ADMIN_TEAM
 from dashboard.domain.auth.sessions import end_organisation_sessions
+from dashboard.domain.clock import utc_date
 from dashboard.domain.deletion.lifecycle import SYSTEM_ACTOR, record_job_audit
-from dashboard.domain.deletion.notices import purge_due_on, utc_date
+from dashboard.domain.deletion.notices import purge_due_on
 from dashboard.domain.models import (
     AuditEntry,
     DeletionRequest,

@@ -12,7 +12,8 @@ from dashboard.domain.actor import Actor
 from dashboard.domain.audit import record_audit
 from dashboard.domain.auth.accounts import require_current
 from dashboard.domain.billing.licence_details import get_organisation, open_deletion_request
-from dashboard.domain.deletion.notices import PURGE_DAYS, contact_addresses, queue_notice, utc_date
+from dashboard.domain.clock import utc_date
+from dashboard.domain.deletion.notices import PURGE_DAYS, contact_addresses, queue_notice
 from dashboard.domain.errors import InvalidInput, NotFound
 from dashboard.domain.formatting import format_date
 from dashboard.domain.models import DeletionRequest, DeletionStatus

@@ -14,7 +14,7 @@ from dashboard.domain.actor import ADMIN_TEAM, Actor
 from dashboard.domain.changes import announce
 from dashboard.domain.csv_export import csv_text
 from dashboard.domain.formatting import format_change, format_timestamp
-from dashboard.domain.models import ACTION_LABELS, HistoryAction, LicenceHistory, LicenceKind, LicencePool
+from dashboard.domain.models import HistoryAction, LicenceHistory, LicenceKind, LicencePool
 from dashboard.domain.url_query import QueryReader
 
 PAGE_SIZES = (10, 25, 50, 100)
@@ -111,8 +111,8 @@ class HistoryFilter:
 class HistoryRow:
     id: int
     occurred_at: datetime
-    action: str
-    kind: str | None
+    action: HistoryAction
+    kind: LicenceKind | None
     old_value: str | None
     new_value: str | None
     actor: str
@@ -121,8 +121,7 @@ class HistoryRow:
     def shown(self) -> dict[str, str | int]:
         """The row as the table shows it."""
         return {'id': self.id, 'date': format_timestamp(self.occurred_at),
-                'action': ACTION_LABELS[HistoryAction(self.action)],
-                'kind': LicenceKind(self.kind).label if self.kind else '',
+                'action': self.action.label, 'kind': self.kind.label if self.kind else '',
                 'change': format_change(self.old_value, self.new_value), 'actor': self.actor, 'note': self.note or ''}
 
 
@@ -165,9 +164,8 @@ def _csv_chunks(session: Session, statement: Select, batch_size: int) -> Iterato
 
 
 def _csv_row(entry: HistoryRow) -> list[object]:
-    return [entry.occurred_at.astimezone(UTC).strftime('%Y-%m-%d %H:%M:%S'), ACTION_LABELS[HistoryAction(entry.action)],
-            LicenceKind(entry.kind).label if entry.kind else '', entry.old_value, entry.new_value,
-            entry.actor, entry.note]
+    return [entry.occurred_at.strftime('%Y-%m-%d %H:%M:%S'), entry.action.label,
+            entry.kind.label if entry.kind else '', entry.old_value, entry.new_value, entry.actor, entry.note]
 
 
 def licence_totals_series(*, session: Session, actor: Actor, organisation_id: int
@@ -178,7 +176,7 @@ def licence_totals_series(*, session: Session, actor: Actor, organisation_id: in
     series = {kind: _daily_totals(session, organisation_id, kind) for kind in LicenceKind}
     now = clock.now()
     for pool in session.exec(select(LicencePool).where(LicencePool.organisation_id == organisation_id)).all():
-        series[LicenceKind(pool.kind)].append((now, pool.total))
+        series[pool.kind].append((now, pool.total))
     return series
 
 

@@ -2,7 +2,7 @@
 
 import re
 from dataclasses import dataclass
-from datetime import UTC, datetime
+from datetime import datetime
 
 from sqlmodel import Session, col, func, select, update
 
@@ -24,7 +24,7 @@ class OutboxRow:
     to_address: str
     subject: str
     kind: str
-    status: str
+    status: OutboxStatus
     attempts: int
     last_error: str | None
     created_at: datetime
@@ -48,7 +48,7 @@ class OutboxBodies:
     body_text: str
     body_html: str | None
     last_error: str | None
-    status: str = OutboxStatus.PENDING.value
+    status: OutboxStatus = OutboxStatus.PENDING
 
     @property
     def retryable(self) -> bool:
@@ -58,12 +58,7 @@ class OutboxBodies:
 
 def _two_lines(value: datetime) -> str:
     """`5 Mar 2027` over `14:03 UTC`: a narrow column."""
-    value = _utc(value)
     return f'{format_date(value.date())}\n{value:%H:%M} UTC'
-
-
-def _utc(value: datetime) -> datetime:
-    return value.replace(tzinfo=UTC) if value.tzinfo is None else value.astimezone(UTC)  # SQLite's are naive UTC
 
 
 _LINK_TOKEN = re.compile(r'token=[A-Za-z0-9_-]+')

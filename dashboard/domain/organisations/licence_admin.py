@@ -118,7 +118,7 @@ def convert_trial(*, session: Session, actor: Actor, organisation_id: int, subsc
         for pool in pools:
             if pool.expiry_date < end:
                 record_history(session=session, organisation_id=organisation_id, actor=actor.name, by_vendor=True,
-                               kind=LicenceKind(pool.kind), action=HistoryAction.EXPIRY_CHANGED,
+                               kind=pool.kind, action=HistoryAction.EXPIRY_CHANGED,
                                old_value=pool.expiry_date.isoformat(), new_value=end.isoformat(),
                                note='Moved to the new subscription end')
                 pool.expiry_date = end

@@ -22,7 +22,7 @@ from dashboard.domain.models import (
     Region,
     User,
 )
-from dashboard.domain.organisations.account_types import ACCOUNT_TYPES, account_type_condition
+from dashboard.domain.organisations.account_types import ACCOUNT_TYPES, AccountType, account_type_condition
 from dashboard.domain.url_query import QueryReader
 
 PAGE_SIZES = (10, 25, 50, 100)
@@ -80,7 +80,7 @@ class OrganisationRow:
     id: int
     name: str
     serial_number: str
-    account_type: str
+    account_type: AccountType
     region: Region
     subscription_end: date
     pools: dict[LicenceKind, PoolFigures]
@@ -128,7 +128,7 @@ def list_organisations(*, session: Session, actor: Actor, organisations_filter: 
         .offset(offset).limit(organisations_filter.page_size))
     rows = [OrganisationRow(
         id=organisation.id, name=organisation.name, serial_number=organisation.serial_number,
-        account_type=organisation.account_type(today), region=Region(organisation.region),
+        account_type=AccountType.of(organisation, today), region=organisation.region,
         subscription_end=organisation.subscription_end,
         pools={LicenceKind.MANAGED_AGENT: PoolFigures(ma_in_use or 0, ma_total or 0, ma_expiry),
                LicenceKind.ON_DEMAND: PoolFigures(od_in_use or 0, od_total or 0, od_expiry)},
@@ -147,7 +147,7 @@ def _conditions(organisations_filter: OrganisationsFilter, today: date) -> list[
         conditions.append(or_(func.lower(Organisation.name).contains(needle, autoescape=True),
                               func.lower(Organisation.serial_number).contains(needle, autoescape=True)))
     if organisations_filter.account_type:
-        conditions.append(account_type_condition(organisations_filter.account_type, today))
+        conditions.append(account_type_condition(ACCOUNT_TYPES[organisations_filter.account_type], today))
     if organisations_filter.region:
         conditions.append(Organisation.region == organisations_filter.region)  # type: ignore[arg-type]
     return conditions

@@ -13,6 +13,7 @@ from dashboard.domain.actor import Actor
 from dashboard.domain.csv_export import csv_text
 from dashboard.domain.formatting import format_date
 from dashboard.domain.models import LicenceKind, Region
+from dashboard.domain.organisations.account_types import AccountType
 from dashboard.domain.renewals.filter import ACCOUNT_TYPES, HORIZONS, PAGE_SIZES, SORTS, RenewalsFilter, period_label
 from dashboard.domain.renewals.periods import RenewalPeriod, renewals_by_period
 from dashboard.domain.renewals.query import RenewalsQuery
@@ -28,9 +29,9 @@ class RenewalRow:
     organisation_id: int
     name: str
     serial_number: str
-    account_type: str
-    region: str
-    kind: str
+    account_type: AccountType
+    region: Region
+    kind: LicenceKind
     expiry_date: date
     days_left: int
     in_use: int
@@ -42,8 +43,8 @@ class RenewalRow:
     def shown(self) -> dict[str, str | int | bool]:
         """The row as the table shows it; `days_class` is how its days left are highlighted."""
         return {'id': f'{self.organisation_id}:{self.kind}', 'organisation_id': self.organisation_id,
-                'name': self.name, 'serial': self.serial_number, 'account_type': ACCOUNT_TYPES[self.account_type],
-                'region': Region(self.region).label, 'kind': LicenceKind(self.kind).label,
+                'name': self.name, 'serial': self.serial_number, 'account_type': self.account_type,
+                'region': self.region.label, 'kind': self.kind.label,
                 'expiry': format_date(self.expiry_date), 'days_left': days_left_text(self.days_left),
                 'days_class': days_class(self.days_left), 'licences': f'{self.in_use:,} / {self.total:,}',
                 'utilisation': f'{self.utilisation} %', 'deletion': self.deletion_pending,
@@ -96,8 +97,8 @@ def _csv_chunks(session: Session, statement: Select, today: date, batch_size: in
 
 
 def _csv_row(row: RenewalRow) -> list[object]:
-    return [row.name, row.serial_number, ACCOUNT_TYPES[row.account_type], Region(row.region).label,
-            LicenceKind(row.kind).label, row.expiry_date.isoformat(), row.days_left, row.in_use, row.total,
+    return [row.name, row.serial_number, row.account_type, row.region.label,
+            row.kind.label, row.expiry_date.isoformat(), row.days_left, row.in_use, row.total,
             row.utilisation, row.deletion_pending, row.main_contact]
 
 

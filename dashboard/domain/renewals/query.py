@@ -8,7 +8,7 @@ from sqlalchemy.orm import aliased
 from sqlmodel import Session, col, select
 
 from dashboard.domain.models import OPEN_DELETION_STATUSES, DeletionRequest, LicencePool, Organisation, User
-from dashboard.domain.organisations.account_types import account_type_case, account_type_condition
+from dashboard.domain.organisations.account_types import ACCOUNT_TYPES, account_type_case, account_type_condition
 from dashboard.domain.renewals.filter import RenewalsFilter, horizon_window
 
 EXPIRY_SORTS = ('expiry', 'days_left')
@@ -80,7 +80,7 @@ class RenewalsQuery:
         if f.region:
             conditions.append(Organisation.region == f.region)
         if f.account_type:
-            conditions.append(account_type_condition(f.account_type, self.today))
+            conditions.append(account_type_condition(ACCOUNT_TYPES[f.account_type], self.today))
         if f.kind:
             conditions.append(LicencePool.kind == f.kind)
         if f.util_min is not None:

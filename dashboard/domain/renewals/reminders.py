@@ -13,11 +13,12 @@ Like the other domain operations, each job commits its work itself, once, at the
 
 from collections import defaultdict
 from collections.abc import Iterator, Sequence
-from datetime import UTC, date, datetime, timedelta
+from datetime import date, datetime, timedelta
 
 from sqlalchemy import ColumnElement, Select, exists, func, or_
 from sqlmodel import Session, col, select
 
+from dashboard.domain.clock import utc_date
 from dashboard.domain.formatting import format_date
 from dashboard.domain.mail.outbox import queue_email
 from dashboard.domain.mail.templates import render_email
@@ -82,7 +83,7 @@ def queue_renewal_reminders(*, session: Session, now: datetime, stages: Sequence
             continue
         days_left = (expiry - today).days
         email = render_email('renewal_reminder', vendor=vendor, account=name, serial=serial,
-                             kind_label=LicenceKind(kind).label, total=total, in_use=in_use, expiry=format_date(expiry),
+                             kind_label=kind.label, total=total, in_use=in_use, expiry=format_date(expiry),
                              days_left=days_left, when=expires_when(days_left), sales_email=vendor.sales_email)
         queued += queue_email(session=session, to=recipients[account_id], subject=email.subject,
                               body_text=email.body_text, body_html=email.body_html, organisation_id=account_id,
@@ -153,11 +154,6 @@ def queue_sales_digest(*, session: Session, now: datetime, weekday: int = 0, ven
     return int(queued)
 
 
-def utc_date(now: datetime) -> date:
-    """`now`'s date in UTC; a naive `now` is taken to be UTC already."""
-    return (now.replace(tzinfo=UTC) if now.tzinfo is None else now.astimezone(UTC)).date()
-
-
 def _renewing_accounts() -> tuple[ColumnElement[bool], ...]:
     """Accounts that can still renew: not cancelled, and no deletion started or done."""
     deleted = exists().where(DeletionRequest.organisation_id == Organisation.id,
@@ -197,8 +193,8 @@ def _digest_counts(counts: Sequence) -> dict[str, object]:
     by_region = {region: {kind: 0 for kind in LicenceKind} for region in Region}
     licences = dict.fromkeys(LicenceKind, 0)
     for region, kind, count, total in counts:
-        by_region[Region(region)][LicenceKind(kind)] += count
-        licences[LicenceKind(kind)] += total or 0
+        by_region[region][kind] += count
+        licences[kind] += total or 0
     kinds = [{'label': kind.label, 'renewals': sum(by_region[region][kind] for region in Region),
               'licences': licences[kind]} for kind in LicenceKind]
     regions = [{'label': region.label, 'counts': [by_region[region][kind] for kind in LicenceKind],
@@ -208,7 +204,7 @@ def _digest_counts(counts: Sequence) -> dict[str, object]:
 
 def _digest_row(row, today: date) -> dict[str, object]:
     name, serial, kind, expiry, in_use, total = row
-    return {'name': name, 'serial': serial, 'kind': LicenceKind(kind).label, 'expiry': format_date(expiry),
+    return {'name': name, 'serial': serial, 'kind': kind.label, 'expiry': format_date(expiry),
             'days_left': (expiry - today).days, 'in_use': in_use, 'total': total,
             'utilisation': (200 * in_use + total) // (2 * total) if total else 0}  # rounded half up, as on Renewals
 

@@ -18,9 +18,8 @@ from sqlmodel import Session, col, select
 from dashboard.domain import clock
 from dashboard.domain.actor import Actor
 from dashboard.domain.models import LicenceKind, LicencePool, Organisation, Plan, Region, User
-from dashboard.domain.organisations import account_types
+from dashboard.domain.organisations.account_types import AccountType, account_type_case
 
-ACCOUNT_TYPES = account_types.LABELS  # the rows of UsageOverview.organisations
 BAND_PERCENT = 5  # the utilisation histogram's bands: [0 %, 5 %), [5 %, 10 %), ... [95 %, 100 %]
 BANDS = 100 // BAND_PERCENT
 BARELY_USED, MODERATE, HIGH, NEAR_LIMIT = (
@@ -97,7 +96,7 @@ class MonthExpiry:
 @dataclass(frozen=True, eq=False)
 class UsageOverview:
     today: date
-    organisations: pd.DataFrame  # counts: index ACCOUNT_TYPES, columns the Region values
+    organisations: pd.DataFrame  # counts: index AccountType, columns Region
     kinds: dict[LicenceKind, KindUsage]
     trials_ending: tuple[TrialEnding, ...]  # the first TRIALS_LISTED, soonest first
     trials_ending_count: int  # all of them
@@ -107,7 +106,7 @@ class UsageOverview:
     def organisations_total(self) -> int:
         return int(self.organisations.to_numpy().sum())
 
-    def organisations_of(self, account_type: str) -> int:
+    def organisations_of(self, account_type: AccountType) -> int:
         return int(self.organisations.loc[account_type].sum())
 
 
@@ -121,13 +120,12 @@ def usage_overview(*, session: Session, actor: Actor, today: date | None = None)
 
 def _organisations(session: Session, today: date) -> pd.DataFrame:
     # Grouped through a subquery: PostgreSQL would not see `today` in SELECT and GROUP BY as the same value.
-    typed = select(account_types.account_type_case(today).label('account_type'), Organisation.region).subquery()
+    typed = select(account_type_case(today).label('account_type'), Organisation.region).subquery()
     rows = session.exec(select(typed.c.account_type, typed.c.region, func.count())
                         .group_by(typed.c.account_type, typed.c.region)).all()
     frame = pd.DataFrame(rows, columns=['account_type', 'region', 'count'])
-    frame['account_type'] = frame['account_type'].map(account_types.ACCOUNT_TYPES)
     return (frame.pivot_table(index='account_type', columns='region', values='count', aggfunc='sum', fill_value=0)
-            .reindex(index=list(ACCOUNT_TYPES), columns=[region.value for region in Region], fill_value=0)
+            .reindex(index=list(AccountType), columns=list(Region), fill_value=0)
             .astype(int).rename_axis(index=None, columns=None))
 
 
@@ -172,15 +170,16 @@ def _trials_ending(session: Session, today: date) -> tuple[tuple[TrialEnding, ..
         .outerjoin(User, col(User.id) == Organisation.main_contact_id).where(*ending)
         .order_by(col(Organisation.subscription_end), col(Organisation.name), col(Organisation.id))
         .limit(TRIALS_LISTED)).all()
-    pools = session.exec(select(LicencePool.organisation_id, LicencePool.kind, LicencePool.total, LicencePool.in_use)
+    pools = session.exec(select(LicencePool.organisation_id, col(LicencePool.kind), LicencePool.total,
+                                LicencePool.in_use)
                          .where(col(LicencePool.organisation_id).in_([row[0] for row in organisations]))).all()
     totals: dict[int, dict[LicenceKind, int]] = {}
     in_use: dict[int, dict[LicenceKind, int]] = {}
     for organisation_id, kind, total, used in pools:
-        totals.setdefault(organisation_id, {})[LicenceKind(kind)] = total
-        in_use.setdefault(organisation_id, {})[LicenceKind(kind)] = used
+        totals.setdefault(organisation_id, {})[kind] = total
+        in_use.setdefault(organisation_id, {})[kind] = used
     return tuple(
-        TrialEnding(organisation_id=id_, name=name, serial_number=serial, region=Region(region), ends_on=ends_on,
+        TrialEnding(organisation_id=id_, name=name, serial_number=serial, region=region, ends_on=ends_on,
                     days_left=(ends_on - today).days, contact_name=contact, contact_email=email,
                     total={kind: totals.get(id_, {}).get(kind, 0) for kind in LicenceKind},
                     in_use={kind: in_use.get(id_, {}).get(kind, 0) for kind in LicenceKind})

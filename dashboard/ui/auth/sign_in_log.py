@@ -6,7 +6,7 @@ from nicegui import run, ui
 from dashboard.db import Database
 from dashboard.domain.actor import Actor
 from dashboard.domain.auth.models import SignInEvent
-from dashboard.domain.auth.sign_in_log import event_label, user_sign_in_log
+from dashboard.domain.auth.sign_in_log import user_sign_in_log
 from dashboard.domain.errors import DomainError
 from dashboard.domain.formatting import format_timestamp
 
@@ -33,7 +33,7 @@ async def sign_in_log(db: Database, actor: Actor, user_id: int, *, limit: int = 
 
 def sign_in_events_table(events: list[SignInEvent], *, with_email: bool = False) -> ui.table:
     columns = [*COLUMNS[:2], EMAIL_COLUMN, *COLUMNS[2:]] if with_email else COLUMNS
-    rows = [{'id': event.id, 'at': format_timestamp(event.at), 'event': event_label(event.kind),
+    rows = [{'id': event.id, 'at': format_timestamp(event.at), 'event': event.kind.label,
              'email': event.email, 'address': event.client_address or '', 'detail': event.detail or ''}
             for event in events]
     return ui.table(columns=columns, rows=rows, row_key='id', pagination=25).classes('w-full') \

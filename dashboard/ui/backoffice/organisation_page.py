@@ -14,11 +14,12 @@ from dashboard.domain.auth.invitations import OrganisationPeople, organisation_p
 from dashboard.domain.billing import licence_details as billing
 from dashboard.domain.billing.licence_details import BillingView
 from dashboard.domain.billing.licence_requests import mark_licence_request_handled
-from dashboard.domain.deletion.notices import utc_date
+from dashboard.domain.clock import utc_date
 from dashboard.domain.deletion.progress import DeletionProgress, deletion_progress
 from dashboard.domain.errors import DomainError, NotFound
 from dashboard.domain.formatting import format_date, format_timestamp
 from dashboard.domain.models import DeletionStatus, LicenceKind, Plan
+from dashboard.domain.organisations.account_types import AccountType
 from dashboard.domain.organisations.listing import PendingRequests, pending_requests
 from dashboard.domain.vendor import Vendor
 from dashboard.ui.backoffice import licence_admin_dialogs as dialogs
@@ -125,7 +126,8 @@ class OrganisationPanel:
                 with ui.column().classes('gap-0 grow'):
                     ui.label('Plan').classes('field-label')
                     plan = 'Trial' if view.plan == Plan.TRIAL else 'Paid'
-                    ui.label(f'{plan} (expired)' if view.account_type == 'Expired' else plan).classes('field-value')
+                    expired = view.account_type is AccountType.EXPIRED
+                    ui.label(f'{plan} (expired)' if expired else plan).classes('field-value')
                     ui.label(f'subscription ends {format_date(view.subscription_end)}').classes('field-label')
                 if admin and view.plan == Plan.TRIAL:
                     self._action('Convert to paid', 'workspace_premium',
@@ -174,7 +176,7 @@ class OrganisationPanel:
             for licence_request in pending.licence_requests:
                 with ui.row().classes('w-full items-start gap-2 no-wrap'):
                     with ui.column().classes('gap-0 grow'):
-                        ui.label(f'{licence_request.quantity:,} {LicenceKind(licence_request.kind).label} licences') \
+                        ui.label(f'{licence_request.quantity:,} {licence_request.kind.label} licences') \
                             .classes('field-value')
                         ui.label(f'Asked by {licence_request.requested_by_name} on '
                                  f'{format_timestamp(licence_request.requested_at)}').classes('field-label')

@@ -2,9 +2,9 @@
 
 import pandas as pd
 
-from dashboard.domain.models import LicenceKind, Region
+from dashboard.domain.models import LicenceKind
+from dashboard.domain.organisations.account_types import AccountType
 from dashboard.domain.usage.overview import (
-    ACCOUNT_TYPES,
     BAND_PERCENT,
     BANDS,
     BARELY_USED,
@@ -14,19 +14,20 @@ from dashboard.domain.usage.overview import (
 )
 from dashboard.ui.billing.history_chart import KIND_COLOURS
 
-ACCOUNT_TYPE_COLOURS = {'Active': '#2e7d32', 'Trial': '#f57c00', 'Expired': '#b91c1c'}  # as the account type badges
+# as the account type badges
+ACCOUNT_TYPE_COLOURS = {AccountType.ACTIVE: '#2e7d32', AccountType.TRIAL: '#f57c00', AccountType.EXPIRED: '#b91c1c'}
 MEASURES = {'licences': 'Licences', 'accounts': 'Accounts'}
 
 
 def organisations_figure(overview: UsageOverview) -> dict:
     """Stacked bars: one per region, split by account type."""
     counts = overview.organisations
-    regions = [_two_lines(Region(region).label) for region in counts.columns]
+    regions = [_two_lines(region.label) for region in counts.columns]
     traces = [{'type': 'bar', 'name': account_type, 'x': regions, 'y': counts.loc[account_type].tolist(),
                'marker': {'color': ACCOUNT_TYPE_COLOURS[account_type]},
                'text': [f'{n:,}' if n else '' for n in counts.loc[account_type]], 'textposition': 'inside',
                'insidetextanchor': 'middle', 'hovertemplate': f'%{{y:,}} {account_type.lower()}<extra></extra>'}
-              for account_type in ACCOUNT_TYPES]
+              for account_type in AccountType]
     totals = counts.sum()
     annotations = [{'x': region, 'y': int(total), 'text': f'<b>{total:,}</b>', 'showarrow': False, 'yanchor': 'bottom'}
                    for region, total in zip(regions, totals, strict=True)]

@@ -10,6 +10,7 @@ from dashboard.domain import clock
 from dashboard.domain.actor import Actor
 from dashboard.domain.formatting import format_date, format_timestamp
 from dashboard.domain.models import LicenceKind
+from dashboard.domain.organisations.account_types import AccountType
 from dashboard.domain.usage.overview import (
     TRIAL_DAYS_AHEAD,
     TRIALS_LISTED,
@@ -29,9 +30,9 @@ from dashboard.ui.theme import frame
 
 FIGURES = {  # the headline cards: key, title, icon, colour
     'organisations': ('Organisations', 'apartment', 'primary'),
-    'active': ('Active', 'verified', 'positive'),
-    'trial': ('Trial', 'hourglass_top', 'accent'),
-    'expired': ('Expired', 'event_busy', 'negative'),
+    'active': (AccountType.ACTIVE, 'verified', 'positive'),
+    'trial': (AccountType.TRIAL, 'hourglass_top', 'accent'),
+    'expired': (AccountType.EXPIRED, 'event_busy', 'negative'),
     'sold': ('Licences sold', 'key', 'primary'),
     'in_use': ('Licences in use', 'devices', 'primary'),
 }
@@ -162,14 +163,14 @@ class OverviewBoard:
         total = overview.organisations_total
         sold = sum(usage.sold for usage in overview.kinds.values())
         in_use = sum(usage.in_use for usage in overview.kinds.values())
+        active = overview.organisations_of(AccountType.ACTIVE)
         figures = {
             'organisations': (total, ' · '.join(f'{overview.organisations[region].sum():,} {region.upper()}'
                                                 for region in overview.organisations.columns)),
-            'active': (overview.organisations_of('Active'), _share(overview.organisations_of('Active'), total,
-                                                                   'of organisations')),
-            'trial': (overview.organisations_of('Trial'),
+            'active': (active, _share(active, total, 'of organisations')),
+            'trial': (overview.organisations_of(AccountType.TRIAL),
                       f'{overview.trials_ending_count:,} end within {TRIAL_DAYS_AHEAD} days'),
-            'expired': (overview.organisations_of('Expired'), 'subscription period ended'),
+            'expired': (overview.organisations_of(AccountType.EXPIRED), 'subscription period ended'),
             'sold': (sold, 'paid licences not yet expired, both kinds'),
             'in_use': (in_use, _share(in_use, sold, 'of licences sold')),
         }

@@ -176,7 +176,7 @@ class RenewalsView:
             return renewals_by_period(session=session, actor=self.actor, renewals_filter=renewals_filter)
 
     def _shown(self, rows: list[RenewalRow]) -> list[dict]:
-        return [{**row.shown(), 'region_short': Region(row.region).short_label,
+        return [{**row.shown(), 'region_short': row.region.short_label,
                  'href': organisation_path(row.organisation_id)} for row in rows]
 
     def _pagination(self, count: int) -> dict:

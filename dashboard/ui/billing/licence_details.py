@@ -7,12 +7,13 @@ from dashboard.domain import clock
 from dashboard.domain.actor import Actor
 from dashboard.domain.billing import licence_details as billing
 from dashboard.domain.billing.licence_details import BillingView, PoolView
-from dashboard.domain.deletion.notices import utc_date
+from dashboard.domain.clock import utc_date
 from dashboard.domain.deletion.progress import DeletionProgress, deletion_progress
 from dashboard.domain.deletion.requests import withdraw_deletion
 from dashboard.domain.errors import DomainError
 from dashboard.domain.formatting import format_date
 from dashboard.domain.models import DeletionStatus, LicenceKind
+from dashboard.domain.organisations.account_types import AccountType
 from dashboard.domain.vendor import Vendor
 from dashboard.ui.billing.deletion_dialog import confirm_deletion
 from dashboard.ui.billing.deletion_timeline import deletion_timeline
@@ -182,7 +183,7 @@ class LicenceDetails:
             open_licence_request_dialog(self.db, self.actor, self.organisation_id, self.vendor, purchase=False)
 
 
-_ACCOUNT_TYPE_COLOURS = {'Active': 'positive', 'Trial': 'accent', 'Expired': 'negative'}
+_ACCOUNT_TYPE_COLOURS = {AccountType.ACTIVE: 'positive', AccountType.TRIAL: 'accent', AccountType.EXPIRED: 'negative'}
 
 
 def _field_box(label: str) -> ui.column:

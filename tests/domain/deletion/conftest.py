@@ -91,8 +91,3 @@ def stored(db: Database, request_id: int) -> tuple[DeletionRequest, Organisation
 def notices(db: Database) -> list[tuple[str, str]]:
     """(kind, recipients) of every email, in the order queued."""
     return [(email.kind, email.to_address) for email in emails(db)]
-
-
-def utc(value: datetime | None) -> datetime | None:
-    """SQLite gives timestamps back without their zone; they are UTC."""
-    return value.replace(tzinfo=UTC) if value is not None and value.tzinfo is None else value

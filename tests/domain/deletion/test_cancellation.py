@@ -28,7 +28,6 @@ from tests.domain.deletion.conftest import (
     notices,
     requested,
     stored,
-    utc,
 )
 from tests.factories import actor, make_deletion_request, make_organisation, make_user
 
@@ -72,9 +71,9 @@ def test_the_day_after_the_effective_date_the_account_is_cancelled_and_the_conta
         assert advance_deletions(session=another_process, now=THE_DAY_AFTER + timedelta(days=1)) == 0
 
     request, organisation = stored(db, request.id)
-    assert (request.status, utc(request.started_at), utc(request.completed_at)) == (
+    assert (request.status, request.started_at, request.completed_at) == (
         'completed', THE_DAY_AFTER, THE_DAY_AFTER)
-    assert utc(organisation.cancelled_at) == THE_DAY_AFTER
+    assert organisation.cancelled_at == THE_DAY_AFTER
     assert notices(db)[2:] == [('deletion_starting', CONTACTS), ('deletion_completed', CONTACTS)]
     starting, completed = emails(db)[2:]
     assert (starting.dedupe_key, completed.dedupe_key) == (f'deletion:{request.id}:starting',
@@ -173,7 +172,7 @@ def test_the_progress_shows_each_step_and_its_notices(db, session: Session, acme
 
     advance_deletions(session=session, now=THE_DAY_AFTER)
     progress = deletion_progress(session=session, actor=actor(acme.ada), organisation_id=acme.organisation.id)
-    assert progress.status == 'completed' and utc(progress.completed_at) == THE_DAY_AFTER
+    assert progress.status == 'completed' and progress.completed_at == THE_DAY_AFTER
     assert (progress.purge_due_on, progress.purge_deadline) == (date(2027, 4, 4), date(2027, 4, 5))
     assert [n.step for n in progress.notices_of('starting', 'completed')] == ['starting', 'completed']
     with pytest.raises(PermissionDenied):

@@ -17,7 +17,7 @@ from dashboard.domain.models import (
     OutboxEmail,
     User,
 )
-from tests.domain.deletion.conftest import EFFECTIVE, THE_DAY_AFTER, Acme, emails, requested, utc
+from tests.domain.deletion.conftest import EFFECTIVE, THE_DAY_AFTER, Acme, emails, requested
 
 
 def test_the_purge_waits_until_it_is_due_then_removes_every_personal_datum(db, session: Session, acme: Acme,
@@ -38,7 +38,7 @@ def test_the_purge_waits_until_it_is_due_then_removes_every_personal_datum(db, s
     assert leaks == [], f'personal data left after the purge: {leaks}'
     with db.session() as fresh:
         purged = fresh.get(DeletionRequest, request.id)
-        assert utc(purged.purged_at) == purge_time and purged.requested_by_name == 'Deleted user'
+        assert purged.purged_at == purge_time and purged.requested_by_name == 'Deleted user'
         organisation = fresh.get(Organisation, acme.organisation.id)
         assert (organisation.name, organisation.serial_number, organisation.main_contact_id) == (
             'Acme Remote Ltd', 'NS-7781-QX', None)
