@@ -56,9 +56,7 @@ def organisation_people(*, session: Session, actor: Actor, organisation_id: int)
     count = session.exec(select(func.count()).select_from(User).where(User.organisation_id == organisation_id)).one()
     uninvited = _invitable(session, organisation_id)
     pending = _pending_invitations(session, [user.id for user in users])
-    people = [PersonAccess(user_id=user.id, name=user.full_name, email=user.email, role=user.role,
-                           is_active=user.is_active, has_password=bool(user.password_hash),
-                           invited_until=pending.get(user.id)) for user in users]
+    people = [_person(user, pending) for user in users]
     invited = set(_pending_invitations(session, [user.id for user in uninvited]))
     return OrganisationPeople(people=people, count=count, without_password=len(uninvited),
                               not_invited=sum(user.id not in invited for user in uninvited))
@@ -107,6 +105,13 @@ def invite_everyone_without_password(*, session: Session, actor: Actor, organisa
     return invited
 
 
+def _person(user: User, pending: dict[int, datetime]) -> PersonAccess:
+    assert user.id is not None  # read from the database
+    return PersonAccess(user_id=user.id, name=user.full_name, email=user.email, role=user.role,
+                        is_active=user.is_active, has_password=bool(user.password_hash),
+                        invited_until=pending.get(user.id))
+
+
 def _invite(session: Session, actor: Actor, user: User, public_url: str, vendor: Vendor) -> datetime:
     now = clock.now()
     token = new_link(session, user, AccountLinkPurpose.INVITATION, now=now, created_by_id=actor.user_id)
@@ -129,5 +134,5 @@ def _pending_invitations(session: Session, user_ids: list[int | None]) -> dict[i
     rows = session.exec(select(AccountLink.user_id, func.max(AccountLink.expires_at)).where(
         col(AccountLink.user_id).in_(user_ids), AccountLink.purpose == AccountLinkPurpose.INVITATION,
         col(AccountLink.used_at).is_(None), col(AccountLink.expires_at) > clock.now())
-        .group_by(AccountLink.user_id)).all()
+        .group_by(col(AccountLink.user_id))).all()
     return dict(rows)

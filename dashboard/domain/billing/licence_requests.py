@@ -63,9 +63,9 @@ def mark_licence_request_handled(*, session: Session, actor: Actor, request_id: 
     if request is None:
         raise NotFound(f'There is no licence request {request_id}.')
     # Only if still open when written: of two admins clicking at once, one handles it and the other is told.
-    handled = session.execute(update(LicenceRequest).where(col(LicenceRequest.id) == request_id,
-                                                           col(LicenceRequest.status) == OPEN)
-                              .values(status=HANDLED).execution_options(synchronize_session=False)).rowcount
+    handled = session.exec(update(LicenceRequest).where(col(LicenceRequest.id) == request_id,
+                                                        col(LicenceRequest.status) == OPEN)
+                           .values(status=HANDLED).execution_options(synchronize_session=False)).rowcount
     if handled != 1:
         session.rollback()
         raise InvalidInput('This request has already been handled.')

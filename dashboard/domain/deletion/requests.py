@@ -79,7 +79,7 @@ def withdraw_deletion(*, session: Session, actor: Actor, organisation_id: int,
         raise _too_late(request)
     # Only if still pending when written: the job that starts the cancellation may have got there first.
     now = clock.now()
-    withdrawn = session.execute(
+    withdrawn = session.exec(
         update(DeletionRequest)
         .where(col(DeletionRequest.id) == request.id, col(DeletionRequest.status) == DeletionStatus.PENDING)
         .values(status=DeletionStatus.WITHDRAWN, withdrawn_at=now, withdrawn_by_name=actor.name)
@@ -131,7 +131,7 @@ def bring_deletion_forward(*, session: Session, actor: Actor, organisation_id: i
     if new_date >= previous:
         raise InvalidInput(f'The new effective date must be before the current one, {format_date(previous)}: it '
                            f'can only be brought forward.')
-    moved = session.execute(
+    moved = session.exec(
         update(DeletionRequest)
         .where(col(DeletionRequest.id) == request.id, col(DeletionRequest.status) == DeletionStatus.PENDING,
                col(DeletionRequest.effective_date) == previous)
