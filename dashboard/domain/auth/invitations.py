@@ -16,7 +16,7 @@ from dashboard.domain.billing.licence_details import get_organisation
 from dashboard.domain.errors import InvalidInput, NotFound
 from dashboard.domain.formatting import format_timestamp
 from dashboard.domain.models import Role, User
-from dashboard.domain.vendor import DEFAULT_VENDOR, Vendor
+from dashboard.domain.vendor import Vendor
 
 MAX_PEOPLE_SHOWN = 200
 
@@ -63,7 +63,7 @@ def organisation_people(*, session: Session, actor: Actor, organisation_id: int)
 
 
 def invite_user(*, session: Session, actor: Actor, user_id: int, public_url: str,
-                vendor: Vendor = DEFAULT_VENDOR) -> datetime:
+                vendor: Vendor) -> datetime:
     """Emails the user a link to set their password (the email names `vendor`'s product), voiding an earlier
     invitation, and commits; returns when the new one expires. Only for the Admin Team, and only for an active
     customer user without a password."""
@@ -86,7 +86,7 @@ def invite_user(*, session: Session, actor: Actor, user_id: int, public_url: str
 
 
 def invite_everyone_without_password(*, session: Session, actor: Actor, organisation_id: int,
-                                     public_url: str, vendor: Vendor = DEFAULT_VENDOR) -> int:
+                                     public_url: str, vendor: Vendor) -> int:
     """Invites every active user of the organisation who has no password and no pending invitation (so a second
     click sends nothing twice), and commits; returns how many were invited."""
     actor.require_admin_team()

@@ -24,7 +24,7 @@ from dashboard.domain.errors import InvalidInput
 from dashboard.domain.mail.outbox import queue_email
 from dashboard.domain.mail.templates import render_email
 from dashboard.domain.models import User
-from dashboard.domain.vendor import DEFAULT_VENDOR, Vendor
+from dashboard.domain.vendor import Vendor
 
 log = logging.getLogger(__name__)
 
@@ -65,7 +65,7 @@ def token_hash(token: str) -> str:
 
 
 def request_password_reset(*, session: Session, email: str, public_url: str, client_address: str | None = None,
-                           now: datetime | None = None, vendor: Vendor = DEFAULT_VENDOR) -> None:
+                           now: datetime | None = None, vendor: Vendor) -> None:
     """Emails a reset link (naming `vendor`'s product) if `email` belongs to someone who may sign in, and commits.
     Returns nothing either way, and takes as long either way but for the email's rendering: the caller answers the
     same whatever happened."""

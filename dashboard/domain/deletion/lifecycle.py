@@ -25,13 +25,13 @@ from dashboard.domain.clock import utc_date
 from dashboard.domain.deletion.notices import PURGE_DAYS, contact_addresses, queue_notice
 from dashboard.domain.formatting import format_date
 from dashboard.domain.models import AuditEntry, DeletionRequest, DeletionStatus, Organisation
-from dashboard.domain.vendor import DEFAULT_VENDOR, Vendor
+from dashboard.domain.vendor import Vendor
 
 log = logging.getLogger(__name__)
 SYSTEM_ACTOR = 'Scheduled job'  # the audit log's "who" for what the jobs do
 
 
-def advance_deletions(*, session: Session, now: datetime, vendor: Vendor = DEFAULT_VENDOR) -> int:
+def advance_deletions(*, session: Session, now: datetime, vendor: Vendor) -> int:
     """Starts and completes every request whose effective date (a UTC day) has ended, i.e. is before today; also
     finishes one that a crashed run left in progress. Returns how many it completed (accounts cancelled) in this run.
     The notices name `vendor`'s product and support address."""

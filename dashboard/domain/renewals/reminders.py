@@ -34,7 +34,7 @@ from dashboard.domain.models import (
     Role,
     User,
 )
-from dashboard.domain.vendor import DEFAULT_VENDOR, Vendor
+from dashboard.domain.vendor import Vendor
 from dashboard.domain.wide_select import execute_wide, select_wide
 
 REMINDER_STAGES = (90, 30, 7, 0)
@@ -48,7 +48,7 @@ Value = TypeVar('Value')
 
 
 def queue_renewal_reminders(*, session: Session, now: datetime, stages: Sequence[int] = REMINDER_STAGES,
-                            catch_up_days: int = CATCH_UP_DAYS, vendor: Vendor = DEFAULT_VENDOR) -> int:
+                            catch_up_days: int = CATCH_UP_DAYS, vendor: Vendor) -> int:
     """Queues the reminders due `now` (see the module's doc) to each account's main contact and billing users (global
     and billing admins), active ones only, and returns how many it queued. An account with none of them is skipped,
     its stage left unsent. Cancelled accounts, and accounts whose deletion has started, get none; nor do accounts with
@@ -119,7 +119,7 @@ def expires_when(days_left: int) -> str:
     return f'in {days_left} day{"" if days_left == 1 else "s"}'
 
 
-def queue_sales_digest(*, session: Session, now: datetime, weekday: int = 0, vendor: Vendor = DEFAULT_VENDOR) -> int:
+def queue_sales_digest(*, session: Session, now: datetime, weekday: int = 0, vendor: Vendor) -> int:
     """Once per ISO week, on `weekday` (0 is Monday) or the first run after it in that week: one email to `vendor`'s
     sales address with the renewals of the next 30 days (today and the 30 days after it, as the Renewals page's
     30-day horizon; cancelled accounts, and those whose deletion has started, left out): counts by licence type and
