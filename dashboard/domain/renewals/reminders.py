@@ -45,6 +45,8 @@ RECIPIENT_ROLES = (Role.GLOBAL_ADMIN, Role.BILLING_ADMIN)
 BATCH = 1000  # ids or keys per IN (...) list
 Statement = TypeVar('Statement', bound=Select[*tuple[Any, ...]])
 Value = TypeVar('Value')
+# A pool due a reminder: id, licence type, total, in use, expiry date, organisation id, its name and serial number.
+DuePool = tuple[int | None, LicenceKind, int, int, date, int, str, str]
 
 
 def queue_renewal_reminders(*, session: Session, now: datetime, stages: Sequence[int] = REMINDER_STAGES,
@@ -64,26 +66,7 @@ def queue_renewal_reminders(*, session: Session, now: datetime, stages: Sequence
     if not stages:
         return 0
     today = utc_date(now)
-    expiring = or_(*(col(LicencePool.expiry_date).between(today + timedelta(days=max(stage - catch_up_days, 0)),
-                                                          today + timedelta(days=stage)) for stage in stages))
-    pools = execute_wide(session, select_wide(
-        col(LicencePool.id), col(LicencePool.kind), col(LicencePool.total), col(LicencePool.in_use),
-        col(LicencePool.expiry_date), col(LicencePool.organisation_id), col(Organisation.name),
-        col(Organisation.serial_number))
-        .join(Organisation, col(Organisation.id) == LicencePool.organisation_id)
-        .where(expiring, *_renewing_accounts(), ~_deletion_requested())
-        .order_by(col(LicencePool.expiry_date), col(LicencePool.id))).all()
-    due = {}
-    for pool in pools:
-        pool_id, expiry = pool[0], pool[4]
-        assert pool_id is not None  # read from the database
-        stage = due_stage((expiry - today).days, stages, catch_up_days)
-        if stage is not None:
-            due[reminder_key(pool_id, expiry, stage)] = pool
-    taken: set[str | None] = set()
-    for chunk in _batches(list(due)):
-        taken.update(session.exec(select(col(OutboxEmail.dedupe_key)).where(col(OutboxEmail.dedupe_key).in_(chunk))))
-    due = {key: pool for key, pool in due.items() if key not in taken}
+    due = _due_reminders(session, today, stages, catch_up_days)
     recipients = _recipients(session, {pool[5] for pool in due.values()})
     queued = 0
     for key, (_, kind, total, in_use, expiry, account_id, name, serial) in due.items():
@@ -98,6 +81,30 @@ def queue_renewal_reminders(*, session: Session, now: datetime, stages: Sequence
                               kind='renewal_reminder', dedupe_key=key)
     session.commit()
     return queued
+
+
+def _due_reminders(session: Session, today: date, stages: list[int], catch_up_days: int) -> dict[str, DuePool]:
+    """The pools due a reminder today, by the reminder's key, but for those whose key was used already."""
+    expiring = or_(*(col(LicencePool.expiry_date).between(today + timedelta(days=max(stage - catch_up_days, 0)),
+                                                          today + timedelta(days=stage)) for stage in stages))
+    pools = execute_wide(session, select_wide(
+        col(LicencePool.id), col(LicencePool.kind), col(LicencePool.total), col(LicencePool.in_use),
+        col(LicencePool.expiry_date), col(LicencePool.organisation_id), col(Organisation.name),
+        col(Organisation.serial_number))
+        .join(Organisation, col(Organisation.id) == LicencePool.organisation_id)
+        .where(expiring, *_renewing_accounts(), ~_deletion_requested())
+        .order_by(col(LicencePool.expiry_date), col(LicencePool.id))).all()
+    due: dict[str, DuePool] = {}
+    for pool in pools:
+        pool_id, expiry = pool[0], pool[4]
+        assert pool_id is not None  # read from the database
+        stage = due_stage((expiry - today).days, stages, catch_up_days)
+        if stage is not None:
+            due[reminder_key(pool_id, expiry, stage)] = pool
+    taken: set[str | None] = set()
+    for chunk in _batches(list(due)):
+        taken.update(session.exec(select(col(OutboxEmail.dedupe_key)).where(col(OutboxEmail.dedupe_key).in_(chunk))))
+    return {key: pool for key, pool in due.items() if key not in taken}
 
 
 def due_stage(days_left: int, stages: Sequence[int], catch_up_days: int = CATCH_UP_DAYS) -> int | None:
