@@ -10,7 +10,8 @@ from typing import Any, Protocol, TypeGuard, TypeVar
 
 from nicegui import run
 
-MAX_PAGE = 10**9 - 1  # as far as the pages' links go; a page past the last one is shown as the last one
+from dashboard.domain.paging import MAX_PAGE, last_page
+
 MAX_ID = 2**63 - 1  # the largest id a database row can have
 
 
@@ -63,8 +64,7 @@ async def read_page(read: Callable[[F], tuple[list[R], int]], paged_filter: F) -
     """The filter's page (read off the event loop), its rows and how many rows match; a page past the end, from an
     old link or rows gone since, is read as the last page and the filter returned says so."""
     rows, count = await run.io_bound(read, paged_filter)
-    last_page = max(1, -(-count // paged_filter.page_size))
-    if paged_filter.page > last_page:
-        paged_filter = paged_filter.with_changes(page=last_page)
+    if paged_filter.page > last_page(count, paged_filter.page_size):
+        paged_filter = paged_filter.with_changes(page=last_page(count, paged_filter.page_size))
         rows, count = await run.io_bound(read, paged_filter)
     return paged_filter, rows, count

@@ -106,10 +106,10 @@ def test_the_same_day_as_start_and_end_is_allowed() -> None:
     ({'page': '1.5'}, {'page': 1}, '"1.5" is not a valid page'),
     ({'page': '²'}, {'page': 1}, '"²" is not a valid page'),
     ({'page': '99999999999999999999'}, {'page': 1}, 'is not a valid page'),
-    ({'size': '7'}, {'page_size': 25}, '"7" is not a valid size'),
-    ({'size': '0'}, {'page_size': 25}, '"0" is not a valid size'),
-    ({'size': 'all'}, {'page_size': 25}, '"all" is not a valid size'),
-    ({'size': '1000000'}, {'page_size': 25}, '"1000000" is not a valid size'),
+    ({'size': '7'}, {'page_size': 25}, '"7" is not a valid page size'),
+    ({'size': '0'}, {'page_size': 25}, '"0" is not a valid page size'),
+    ({'size': 'all'}, {'page_size': 25}, '"all" is not a valid page size'),
+    ({'size': '1000000'}, {'page_size': 25}, '"1000000" is not a valid page size'),
 ])
 def test_a_bad_value_is_named_and_its_default_used(query: dict[str, str], expected: dict[str, object],
                                                    error: str) -> None:

@@ -13,9 +13,18 @@ from dashboard.domain.deletion.purge import REMOVED_ADDRESS
 from dashboard.domain.errors import InvalidInput, NotFound
 from dashboard.domain.formatting import format_date
 from dashboard.domain.models import OutboxEmail, OutboxStatus
+from dashboard.domain.paging import DEFAULT_PAGE_SIZE, PAGE_SIZES, PagedFilter, counted
 
-PAGE_SIZES = (10, 25, 50, 100)
 STATUSES = {'': 'All statuses', **{status.value: status.value.capitalize() for status in OutboxStatus}}
+
+
+@dataclass(frozen=True)
+class OutboxFilter(PagedFilter):
+    """The emails the Outbox page shows: those of one status ('' for all), newest first, a page at a time."""
+
+    status: str = ''
+    page: int = 1
+    page_size: int = DEFAULT_PAGE_SIZE
 
 
 @dataclass(frozen=True)
@@ -70,15 +79,15 @@ def list_outbox(*, session: Session, actor: Actor, status: str = '', page: int =
     actor.require_vendor()
     require_current(session=session, actor=actor)  # not for a page left open by someone since deactivated or demoted
     conditions = [OutboxEmail.status == status] if status in set(OutboxStatus) else []
-    page_size = page_size if page_size in PAGE_SIZES else PAGE_SIZES[1]
+    paged = OutboxFilter(page=max(page, 1), page_size=page_size if page_size in PAGE_SIZES else DEFAULT_PAGE_SIZE)
     statement = (select(OutboxEmail.id, OutboxEmail.to_address, OutboxEmail.subject, OutboxEmail.kind,
                         OutboxEmail.status, OutboxEmail.attempts, OutboxEmail.last_error, OutboxEmail.created_at,
                         OutboxEmail.sent_at, OutboxEmail.next_attempt_at)
                  .where(*conditions).order_by(col(OutboxEmail.id).desc())
-                 .offset((max(page, 1) - 1) * page_size).limit(page_size))
+                 .offset(paged.offset).limit(paged.page_size))
     rows = [OutboxRow(*row) for row in session.exec(statement).all()]
-    count = session.exec(select(func.count()).select_from(OutboxEmail).where(*conditions)).one()
-    return rows, count
+    return counted(rows, offset=paged.offset, page_size=paged.page_size,
+                   count=lambda: session.exec(select(func.count()).select_from(OutboxEmail).where(*conditions)).one())
 
 
 def outbox_bodies(*, session: Session, actor: Actor, email_id: int) -> OutboxBodies:

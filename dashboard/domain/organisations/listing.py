@@ -1,7 +1,7 @@
 """The back office's list of organisations, searched and paged by the database, and what is waiting on one."""
 
 from collections.abc import Mapping
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field
 from datetime import date
 
 from sqlalchemy import ColumnElement, and_, exists, func, or_
@@ -23,16 +23,15 @@ from dashboard.domain.models import (
     User,
 )
 from dashboard.domain.organisations.account_types import ACCOUNT_TYPES, AccountType, account_type_condition
+from dashboard.domain.paging import DEFAULT_PAGE_SIZE, SortedFilter, counted
 from dashboard.domain.url_query import QueryReader
 
-PAGE_SIZES = (10, 25, 50, 100)
 SORTS = ('name', 'serial', 'end')
-MAX_TEXT = 200
 OPEN_LICENCE_REQUEST = 'open'
 
 
 @dataclass(frozen=True)
-class OrganisationsFilter:
+class OrganisationsFilter(SortedFilter):
     """What the Organisations list is narrowed to; it round-trips through the page's URL query."""
 
     text: str = ''
@@ -41,28 +40,26 @@ class OrganisationsFilter:
     sort: str = 'name'
     descending: bool = False
     page: int = 1
-    page_size: int = 25
+    page_size: int = DEFAULT_PAGE_SIZE
     errors: tuple[str, ...] = field(default=(), compare=False)
 
     @classmethod
     def from_query(cls, query: Mapping[str, str]) -> 'OrganisationsFilter':
         """Reads the URL query; a bad value is dropped and named in `errors`, so a mistyped link still opens."""
         read = QueryReader(query)
-        return cls(text=read.text('q', MAX_TEXT),
-                   account_type=read.choice('type', tuple(ACCOUNT_TYPES), 'an account type (active, trial or expired)'),
-                   region=read.choice('region', tuple(Region), 'a region (eu, uk or us)'),
-                   sort=read.choice('sort', SORTS, 'a column to sort by', 'name'), descending=query.get('desc') == '1',
-                   page=read.page(), page_size=read.number('size', 25, PAGE_SIZES) or 25, errors=tuple(read.errors))
+        text = read.text('q')
+        account_type = read.choice('type', tuple(ACCOUNT_TYPES), 'an account type (active, trial or expired)')
+        region = read.choice('region', tuple(Region), 'a region (eu, uk or us)')
+        sort = read.choice('sort', SORTS, 'a column to sort by', 'name')
+        page, page_size = read.paging()
+        return cls(text=text, account_type=account_type, region=region, sort=sort, descending=query.get('desc') == '1',
+                   page=page, page_size=page_size, errors=tuple(read.errors))
 
     def to_query(self) -> dict[str, str]:
         query = {'q': self.text, 'type': self.account_type, 'region': self.region,
                  'sort': '' if self.sort == 'name' else self.sort, 'desc': '1' if self.descending else '',
-                 'page': '' if self.page == 1 else str(self.page),
-                 'size': '' if self.page_size == 25 else str(self.page_size)}
+                 **self.paging_query()}
         return {key: value for key, value in query.items() if value}
-
-    def with_changes(self, **changes: object) -> 'OrganisationsFilter':
-        return replace(self, **changes)
 
 
 @dataclass(frozen=True)
@@ -109,7 +106,6 @@ def list_organisations(*, session: Session, actor: Actor, organisations_filter: 
     sort = {'name': Organisation.name, 'serial': Organisation.serial_number,
             'end': Organisation.subscription_end}[organisations_filter.sort]
     direction = (lambda c: c.desc()) if organisations_filter.descending else (lambda c: c.asc())
-    offset = (organisations_filter.page - 1) * organisations_filter.page_size
     managed, on_demand = aliased(LicencePool), aliased(LicencePool)
     contact = aliased(User)
     deletion_pending = exists().where(DeletionRequest.organisation_id == Organisation.id,
@@ -125,7 +121,7 @@ def list_organisations(*, session: Session, actor: Actor, organisations_filter: 
                                    on_demand.kind == LicenceKind.ON_DEMAND))
         .outerjoin(contact, contact.id == Organisation.main_contact_id)
         .where(*conditions).order_by(direction(sort), direction(col(Organisation.id)))
-        .offset(offset).limit(organisations_filter.page_size))
+        .offset(organisations_filter.offset).limit(organisations_filter.page_size))
     rows = [OrganisationRow(
         id=organisation.id, name=organisation.name, serial_number=organisation.serial_number,
         account_type=AccountType.of(organisation, today), region=organisation.region,
@@ -135,9 +131,8 @@ def list_organisations(*, session: Session, actor: Actor, organisations_filter: 
         main_contact=contact_name, deletion_pending=bool(pending), open_licence_requests=requests)
         for organisation, ma_in_use, ma_total, ma_expiry, od_in_use, od_total, od_expiry, contact_name, pending,
         requests in session.exec(statement).all()]
-    if offset == 0 and len(rows) < organisations_filter.page_size:
-        return rows, len(rows)
-    return rows, session.exec(select(func.count()).select_from(Organisation).where(*conditions)).one()
+    return counted(rows, offset=organisations_filter.offset, page_size=organisations_filter.page_size,
+                   count=lambda: session.exec(select(func.count()).select_from(Organisation).where(*conditions)).one())
 
 
 def _conditions(organisations_filter: OrganisationsFilter, today: date) -> list[ColumnElement]:

@@ -14,11 +14,12 @@ from dashboard.domain.csv_export import csv_text
 from dashboard.domain.formatting import format_date
 from dashboard.domain.models import LicenceKind, Region
 from dashboard.domain.organisations.account_types import AccountType
-from dashboard.domain.renewals.filter import ACCOUNT_TYPES, HORIZONS, PAGE_SIZES, SORTS, RenewalsFilter, period_label
+from dashboard.domain.paging import counted
+from dashboard.domain.renewals.filter import ACCOUNT_TYPES, HORIZONS, SORTS, RenewalsFilter, period_label
 from dashboard.domain.renewals.periods import RenewalPeriod, renewals_by_period
 from dashboard.domain.renewals.query import RenewalsQuery
 
-__all__ = ['ACCOUNT_TYPES', 'CSV_HEADER', 'HORIZONS', 'PAGE_SIZES', 'SORTS', 'RenewalPeriod', 'RenewalRow',
+__all__ = ['ACCOUNT_TYPES', 'CSV_HEADER', 'HORIZONS', 'SORTS', 'RenewalPeriod', 'RenewalRow',
            'RenewalsFilter', 'export_renewals_csv', 'list_renewals', 'period_label', 'renewals_by_period']
 
 WARNING_DAYS = 30
@@ -69,11 +70,9 @@ def list_renewals(*, session: Session, actor: Actor, renewals_filter: RenewalsFi
     actor.require_vendor()
     today = today or clock.today()
     query = RenewalsQuery(renewals_filter, today, session)
-    offset = (renewals_filter.page - 1) * renewals_filter.page_size
-    rows = [_row(values, today) for values in session.exec(query.page(offset, renewals_filter.page_size)).all()]
-    if offset == 0 and len(rows) < renewals_filter.page_size:
-        return rows, len(rows)  # a first page that is not full holds every match: no need to count them again
-    return rows, session.exec(query.count()).one()
+    offset, page_size = renewals_filter.offset, renewals_filter.page_size
+    rows = [_row(values, today) for values in session.exec(query.page(offset, page_size)).all()]
+    return counted(rows, offset=offset, page_size=page_size, count=lambda: session.exec(query.count()).one())
 
 
 CSV_HEADER = ['Account name', 'Serial number', 'Account type', 'Region', 'Licence type', 'Expiry date', 'Days left',

@@ -9,14 +9,8 @@ from dashboard.db import Database
 from dashboard.domain.actor import Actor
 from dashboard.domain.models import Region
 from dashboard.domain.organisations.account_types import ACCOUNT_TYPES
-from dashboard.domain.organisations.listing import (
-    MAX_TEXT,
-    PAGE_SIZES,
-    SORTS,
-    OrganisationRow,
-    OrganisationsFilter,
-    list_organisations,
-)
+from dashboard.domain.organisations.listing import SORTS, OrganisationRow, OrganisationsFilter, list_organisations
+from dashboard.domain.paging import PAGE_SIZES, search_text
 from dashboard.ui.backoffice.access import backoffice_page
 from dashboard.ui.live import follow_changes
 from dashboard.ui.paths import ORGANISATIONS_PATH, organisation_path
@@ -116,7 +110,7 @@ class OrganisationList:
                 'descending': self.filter.descending, 'rowsNumber': count}
 
     async def _filters_changed(self) -> None:
-        self.filter = self.filter.with_changes(text=(self.text.value or '').strip()[:MAX_TEXT],
+        self.filter = self.filter.with_changes(text=search_text(self.text.value),
                                                account_type=self.account_type.value or '',
                                                region=self.region.value or '', page=1)
         await self.load_page()

@@ -8,13 +8,13 @@ from dashboard.db import Database
 from dashboard.domain.actor import Actor
 from dashboard.domain.errors import DomainError
 from dashboard.domain.mail.outbox_view import (
-    PAGE_SIZES,
     STATUSES,
     OutboxRow,
     list_outbox,
     outbox_bodies,
     retry_failed_email,
 )
+from dashboard.domain.paging import PAGE_SIZES, last_page
 from dashboard.ui.backoffice.access import backoffice_page
 from dashboard.ui.paths import OUTBOX_PATH
 from dashboard.ui.session import SignedIn, refuse_if_signed_out
@@ -91,9 +91,8 @@ class OutboxList:
 
     async def load_page(self) -> None:
         rows, count = await run.io_bound(self._read)
-        last_page = max(1, -(-count // self.page_size))
-        if self.page > last_page:
-            self.page = last_page
+        if self.page > last_page(count, self.page_size):
+            self.page = last_page(count, self.page_size)
             rows, count = await run.io_bound(self._read)
         self.table.rows = [{**row.shown(), 'status_colour': STATUS_COLOURS.get(row.status, 'grey-7')} for row in rows]
         self.table.pagination = {'page': self.page, 'rowsPerPage': self.page_size, 'rowsNumber': count}

@@ -11,11 +11,10 @@ from dashboard.db import Database
 from dashboard.domain import clock
 from dashboard.domain.actor import Actor
 from dashboard.domain.models import LicenceKind, Region
-from dashboard.domain.renewals.filter import MAX_TEXT
+from dashboard.domain.paging import PAGE_SIZES, search_text
 from dashboard.domain.renewals.pipeline import (
     ACCOUNT_TYPES,
     HORIZONS,
-    PAGE_SIZES,
     RenewalPeriod,
     RenewalRow,
     RenewalsFilter,
@@ -221,7 +220,7 @@ class RenewalsView:
         self.filter = self.filter.with_changes(
             horizon=self.horizon.value or self.filter.horizon, region=self.region.value or ALL,
             account_type=self.account_type.value or ALL, kind=self.kind.value or ALL, util_min=util_min,
-            util_max=util_max, text=(self.text.value or '').strip()[:MAX_TEXT], page=1,
+            util_max=util_max, text=search_text(self.text.value), page=1,
             **({'period_start': None, 'period_end': None, 'descending': None} if horizon_changed else {}))
         await self._apply()
 

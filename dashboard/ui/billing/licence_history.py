@@ -8,8 +8,9 @@ from nicegui import ui
 
 from dashboard.db import Database
 from dashboard.domain.actor import Actor
-from dashboard.domain.history.query import MAX_TEXT, PAGE_SIZES, HistoryFilter, HistoryRow, list_history
+from dashboard.domain.history.query import HistoryFilter, HistoryRow, list_history
 from dashboard.domain.models import HistoryAction, LicenceKind
+from dashboard.domain.paging import MAX_TEXT, PAGE_SIZES, search_text
 from dashboard.domain.url_query import bounded_day
 from dashboard.ui.billing.history_chart import licence_totals_chart
 from dashboard.ui.paths import history_export_path
@@ -127,7 +128,7 @@ class LicenceHistoryTab:
             return
         self.filter = self.filter.with_changes(
             date_from=date_from, date_to=date_to, actions=tuple(HistoryAction(a) for a in self.actions.value or []),
-            kind=LicenceKind(self.kind.value) if self.kind.value else None, text=_text(self.text.value),
+            kind=LicenceKind(self.kind.value) if self.kind.value else None, text=search_text(self.text.value),
             page=1)
         await self._apply()
 
@@ -160,10 +161,6 @@ class LicenceHistoryTab:
         query.pop('page', None)
         query.pop('size', None)
         ui.download.from_url(f'{history_export_path(self.organisation_id)}?{urlencode(query)}')
-
-
-def _text(value: object) -> str:
-    return value.strip()[:MAX_TEXT] if isinstance(value, str) else ''
 
 
 def _iso(value: date | None) -> str:
