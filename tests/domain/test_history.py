@@ -18,6 +18,7 @@ from dashboard.domain.history.query import (
     row_hash,
 )
 from dashboard.domain.models import HistoryAction, LicenceHistory, LicenceKind, Organisation
+from dashboard.ui.format import history_row
 from tests.factories import actor, make_history, make_organisation, make_pool, make_user
 
 
@@ -224,7 +225,7 @@ def test_a_row_as_the_table_shows_it(session: Session, organisation: Organisatio
     rows, _ = list_history(session=session, actor=customer, organisation_id=organisation.id,
                            history_filter=HistoryFilter())
 
-    shown = rows[0].shown()
+    shown = history_row(rows[0])
     assert {key: value for key, value in shown.items() if key != 'id'} == {
         'date': '5 Mar 2026 14:03 UTC', 'action': 'Licences increased', 'kind': 'On-demand', 'change': '10 → 25',
         'actor': 'Abe Admin', 'note': 'Spring top-up'}
@@ -375,7 +376,7 @@ def test_sort_by_column(session: Session, organisation: Organisation, customer, 
     rows, _ = list_history(session=session, actor=customer, organisation_id=organisation.id,
                            history_filter=HistoryFilter.from_query(query))
 
-    column = {'action': lambda r: r.action, 'kind': lambda r: r.shown()['kind'], 'actor': lambda r: r.actor,
+    column = {'action': lambda r: r.action, 'kind': lambda r: history_row(r)['kind'], 'actor': lambda r: r.actor,
               'date': lambda r: r.note}[sort]
     assert list(dict.fromkeys(column(row) for row in rows)) == expected
 

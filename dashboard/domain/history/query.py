@@ -13,7 +13,6 @@ from dashboard.domain import clock
 from dashboard.domain.actor import ADMIN_TEAM, Actor
 from dashboard.domain.changes import announce
 from dashboard.domain.csv_export import csv_text
-from dashboard.domain.formatting import format_change, format_timestamp
 from dashboard.domain.models import HistoryAction, LicenceHistory, LicenceKind, LicencePool
 from dashboard.domain.paging import DEFAULT_PAGE_SIZE, SortedFilter, counted
 from dashboard.domain.url_query import QueryReader
@@ -112,12 +111,6 @@ class HistoryRow:
     new_value: str | None
     actor: str
     note: str | None
-
-    def shown(self) -> dict[str, str | int]:
-        """The row as the table shows it."""
-        return {'id': self.id, 'date': format_timestamp(self.occurred_at),
-                'action': self.action.label, 'kind': self.kind.label if self.kind else '',
-                'change': format_change(self.old_value, self.new_value), 'actor': self.actor, 'note': self.note or ''}
 
 
 def list_history(*, session: Session, actor: Actor, organisation_id: int, history_filter: HistoryFilter

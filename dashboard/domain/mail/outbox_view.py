@@ -11,7 +11,6 @@ from dashboard.domain.actor import Actor
 from dashboard.domain.auth.accounts import require_current
 from dashboard.domain.deletion.purge import REMOVED_ADDRESS
 from dashboard.domain.errors import InvalidInput, NotFound
-from dashboard.domain.formatting import format_date
 from dashboard.domain.models import OutboxEmail, OutboxStatus
 from dashboard.domain.paging import DEFAULT_PAGE_SIZE, PAGE_SIZES, PagedFilter, counted
 
@@ -40,14 +39,6 @@ class OutboxRow:
     sent_at: datetime | None
     next_attempt_at: datetime
 
-    def shown(self) -> dict[str, str | int]:
-        retrying = self.status == OutboxStatus.PENDING and self.attempts > 0
-        return {'id': self.id, 'to': self.to_address.replace(', ', '\n'), 'subject': self.subject,
-                'kind': self.kind.replace('_', ' '), 'status': self.status, 'attempts': self.attempts,
-                'error': self.last_error or '', 'created': _two_lines(self.created_at),
-                'sent': _two_lines(self.sent_at) if self.sent_at else '',
-                'next': _two_lines(self.next_attempt_at) if retrying else ''}
-
 
 @dataclass(frozen=True)
 class OutboxBodies:
@@ -63,11 +54,6 @@ class OutboxBodies:
     def retryable(self) -> bool:
         """Failed, and still addressed to someone (a purge leaves no address to send it to)."""
         return self.status == OutboxStatus.FAILED and self.to_address != REMOVED_ADDRESS
-
-
-def _two_lines(value: datetime) -> str:
-    """`5 Mar 2027` over `14:03 UTC`: a narrow column."""
-    return f'{format_date(value.date())}\n{value:%H:%M} UTC'
 
 
 _LINK_TOKEN = re.compile(r'token=[A-Za-z0-9_-]+')

@@ -11,7 +11,6 @@ from sqlmodel import Session, col, select
 from dashboard.domain import clock
 from dashboard.domain.actor import Actor
 from dashboard.domain.billing.licence_details import get_organisation, open_deletion_request
-from dashboard.domain.formatting import format_date
 from dashboard.domain.models import (
     OPEN_DELETION_STATUSES,
     DeletionRequest,
@@ -68,9 +67,6 @@ class PoolFigures:
     total: int
     expiry_date: date | None
 
-    def shown(self) -> str:
-        return f'{self.in_use:,} / {self.total:,}' if self.expiry_date else '—'
-
 
 @dataclass(frozen=True)
 class OrganisationRow:
@@ -84,17 +80,6 @@ class OrganisationRow:
     main_contact: str | None
     deletion_pending: bool
     open_licence_requests: int
-
-    def shown(self) -> dict[str, str | int]:
-        """The row as the table shows it."""
-        return {'id': self.id, 'name': self.name, 'serial': self.serial_number, 'type': self.account_type,
-                'region': self.region.short_label, 'region_label': self.region.label,
-                'managed_agent': self.pools[LicenceKind.MANAGED_AGENT].shown(),
-                'on_demand': self.pools[LicenceKind.ON_DEMAND].shown(), 'end': format_date(self.subscription_end),
-                'contact': self.main_contact or '—',
-                'attention': ', '.join(filter(None, [
-                    'Deletion pending' if self.deletion_pending else '',
-                    _counted(self.open_licence_requests, 'licence request') if self.open_licence_requests else '']))}
 
 
 def list_organisations(*, session: Session, actor: Actor, organisations_filter: OrganisationsFilter,
@@ -164,7 +149,3 @@ def pending_requests(*, session: Session, actor: Actor, organisation_id: int) ->
                             .order_by(col(LicenceRequest.requested_at).desc(), col(LicenceRequest.id).desc())).all()
     return PendingRequests(deletion=open_deletion_request(session=session, organisation_id=organisation_id),
                            licence_requests=list(requests))
-
-
-def _counted(count: int, noun: str) -> str:
-    return f'{count} {noun}{"" if count == 1 else "s"}'

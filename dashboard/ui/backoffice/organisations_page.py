@@ -12,6 +12,7 @@ from dashboard.domain.organisations.account_types import ACCOUNT_TYPES
 from dashboard.domain.organisations.listing import SORTS, OrganisationRow, OrganisationsFilter, list_organisations
 from dashboard.domain.paging import PAGE_SIZES, search_text
 from dashboard.ui.backoffice.access import backoffice_page
+from dashboard.ui.format import organisation_row
 from dashboard.ui.live import follow_changes
 from dashboard.ui.paths import ORGANISATIONS_PATH, organisation_path
 from dashboard.ui.session import SignedIn
@@ -69,7 +70,7 @@ class OrganisationList:
                     .props('outlined dense').classes('w-44')
                 self.region = ui.select(REGIONS, label='Region', value=f.region, on_change=self._filters_changed) \
                     .mark('region').props('outlined dense').classes('w-72')
-            self.table = ui.table(columns=COLUMNS, rows=[row.shown() for row in rows], row_key='id',
+            self.table = ui.table(columns=COLUMNS, rows=[organisation_row(row) for row in rows], row_key='id',
                                   pagination=self._pagination(count)).classes('w-full').mark('organisations') \
                 .props(f'flat wrap-cells :rows-per-page-options="{list(PAGE_SIZES)}" '
                        'no-data-label="No organisation matches these filters."')
@@ -95,7 +96,7 @@ class OrganisationList:
         if reading != self.readings:
             return  # the filters changed while this was read: the newer reading shows instead
         self.filter = shown
-        self.table.rows = [row.shown() for row in rows]
+        self.table.rows = [organisation_row(row) for row in rows]
         self.table.pagination = self._pagination(count)
         self.table.update()
         query = self.filter.to_query()

@@ -16,6 +16,7 @@ from dashboard.domain.mail.outbox_view import (
 )
 from dashboard.domain.paging import PAGE_SIZES, last_page
 from dashboard.ui.backoffice.access import backoffice_page
+from dashboard.ui.format import outbox_row
 from dashboard.ui.paths import OUTBOX_PATH
 from dashboard.ui.session import SignedIn, refuse_if_signed_out
 from dashboard.ui.table_events import clicked_row_id, table_request
@@ -30,7 +31,6 @@ COLUMNS = [
     {'name': 'error', 'label': 'Last error', 'field': 'error', 'align': 'left', 'style': 'max-width: 12rem'},
     {'name': 'sent', 'label': 'Sent', 'field': 'sent', 'align': 'left', 'classes': 'whitespace-pre'},
 ]
-STATUS_COLOURS = {'pending': 'grey-7', 'sending': 'primary', 'sent': 'positive', 'failed': 'negative'}
 BLOCK_REMOTE = ('<meta http-equiv="Content-Security-Policy" '
                 """content="default-src 'none'; style-src 'unsafe-inline'; img-src data:">""")
 """Put first in the email's frame: nothing remote loads (no tracking pixel fires, no address leaks) on reading it."""
@@ -94,7 +94,7 @@ class OutboxList:
         if self.page > last_page(count, self.page_size):
             self.page = last_page(count, self.page_size)
             rows, count = await run.io_bound(self._read)
-        self.table.rows = [{**row.shown(), 'status_colour': STATUS_COLOURS.get(row.status, 'grey-7')} for row in rows]
+        self.table.rows = [outbox_row(row) for row in rows]
         self.table.pagination = {'page': self.page, 'rowsPerPage': self.page_size, 'rowsNumber': count}
         self.table.update()
 

@@ -25,6 +25,7 @@ from dashboard.domain.renewals.pipeline import (
 from dashboard.ui.backoffice import renewals_export
 from dashboard.ui.backoffice.access import backoffice_page
 from dashboard.ui.backoffice.renewals_chart import RenewalsChart
+from dashboard.ui.format import renewal_row
 from dashboard.ui.live import follow_changes
 from dashboard.ui.number_input import NumberInput
 from dashboard.ui.paths import RENEWALS_EXPORT_PATH, RENEWALS_PATH, organisation_path
@@ -175,8 +176,7 @@ class RenewalsView:
             return renewals_by_period(session=session, actor=self.actor, renewals_filter=renewals_filter)
 
     def _shown(self, rows: list[RenewalRow]) -> list[dict]:
-        return [{**row.shown(), 'region_short': row.region.short_label,
-                 'href': organisation_path(row.organisation_id)} for row in rows]
+        return [{**renewal_row(row), 'href': organisation_path(row.organisation_id)} for row in rows]
 
     def _pagination(self, count: int) -> dict:
         return {'page': self.filter.page, 'rowsPerPage': self.filter.page_size, 'sortBy': self.filter.sort,

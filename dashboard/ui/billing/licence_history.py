@@ -13,6 +13,7 @@ from dashboard.domain.models import HistoryAction, LicenceKind
 from dashboard.domain.paging import MAX_TEXT, PAGE_SIZES, search_text
 from dashboard.domain.url_query import bounded_day
 from dashboard.ui.billing.history_chart import licence_totals_chart
+from dashboard.ui.format import history_row
 from dashboard.ui.paths import history_export_path
 from dashboard.ui.table_events import read_page, table_request
 
@@ -85,7 +86,7 @@ class LicenceHistoryTab:
                     .props(f'outlined dense clearable debounce=400 maxlength={MAX_TEXT}').classes('grow min-w-[12rem]')
                 with self.text.add_slot('prepend'):
                     ui.icon('search')
-            self.table = ui.table(columns=COLUMNS, rows=[row.shown() for row in rows], row_key='id',
+            self.table = ui.table(columns=COLUMNS, rows=[history_row(row) for row in rows], row_key='id',
                                   pagination=self._pagination(count)).classes('w-full').mark('history') \
                 .props(f'flat wrap-cells :rows-per-page-options="{list(PAGE_SIZES)}" '
                        'no-data-label="No licence history matches these filters."')
@@ -102,7 +103,7 @@ class LicenceHistoryTab:
         if reading != self.readings:
             return  # the filters changed while this was read: the newer reading shows instead
         self.filter = shown
-        self.table.rows = [row.shown() for row in rows]
+        self.table.rows = [history_row(row) for row in rows]
         self.table.pagination = self._pagination(count)
         self.table.update()
 
