@@ -4,11 +4,13 @@ still opens, saying what it ignored."""
 from collections.abc import Container, Mapping
 from datetime import date
 
-MAX_PAGE = 10**9
+from dashboard.domain.paging import DEFAULT_PAGE_SIZE, MAX_PAGE, PAGE_SIZES, search_text
+
 # The dates a filter can ask for: far wider than any licence's life, and far from the calendar's end, so that a day
 # after the last one still exists.
 EARLIEST_DAY = date(2000, 1, 1)
 LATEST_DAY = date(2100, 12, 31)
+_SIZES = f'{", ".join(map(str, PAGE_SIZES[:-1]))} or {PAGE_SIZES[-1]}'
 
 
 class QueryReader:
@@ -47,11 +49,16 @@ class QueryReader:
             self.errors.append(f'{error} for "{name}".')
             return None
 
-    def text(self, name: str, max_length: int) -> str:
-        return self.query.get(name, '').strip()[:max_length]
+    def text(self, name: str) -> str:
+        """A search, trimmed and cut to the length every filter keeps."""
+        return search_text(self.query.get(name, ''))
 
-    def page(self) -> int:
-        return self.number('page', 1, range(1, MAX_PAGE)) or 1
+    def paging(self) -> tuple[int, int]:
+        """The page (`page`, from 1) and the page size (`size`, one of those offered), each at its default when not
+        given or not valid."""
+        page = self.number('page', 1, range(1, MAX_PAGE + 1)) or 1
+        size = self.number('size', DEFAULT_PAGE_SIZE, PAGE_SIZES, f'a valid page size ({_SIZES})')
+        return page, size or DEFAULT_PAGE_SIZE
 
 
 def bounded_day(value: str) -> date:

@@ -1,16 +1,16 @@
 """What a table's events ask for, read with care: the browser sends them, so they can hold anything at all.
 
-A table paged by the server hears `request` when the user changes its page, page size or sort; `table_request` reads
-that into `TableRequest`, or None when the event is not what a QTable sends, so that the page changes nothing.
+A table paged by the server (`paged_table.PagedTable`) hears `request` when the user changes its page, page size or
+sort; `table_request` reads that into `TableRequest`, or None when the event is not what a QTable sends, so that the
+page changes nothing.
 """
 
-from collections.abc import Callable, Collection
+from collections.abc import Collection
 from dataclasses import dataclass
-from typing import Any, Protocol, TypeGuard, TypeVar
+from typing import TypeGuard
 
-from nicegui import run
+from dashboard.domain.paging import MAX_PAGE
 
-MAX_PAGE = 10**9 - 1  # as far as the pages' links go; a page past the last one is shown as the last one
 MAX_ID = 2**63 - 1  # the largest id a database row can have
 
 
@@ -46,25 +46,3 @@ def clicked_row_id(args: object, key: str = 'id') -> int | None:
 
 def _is_int(value: object) -> TypeGuard[int]:
     return isinstance(value, int) and not isinstance(value, bool)
-
-
-class PagedFilter(Protocol):
-    page: int
-    page_size: int
-
-    def with_changes(self, **changes: Any) -> Any: ...
-
-
-F = TypeVar('F', bound=PagedFilter)
-R = TypeVar('R')
-
-
-async def read_page(read: Callable[[F], tuple[list[R], int]], paged_filter: F) -> tuple[F, list[R], int]:
-    """The filter's page (read off the event loop), its rows and how many rows match; a page past the end, from an
-    old link or rows gone since, is read as the last page and the filter returned says so."""
-    rows, count = await run.io_bound(read, paged_filter)
-    last_page = max(1, -(-count // paged_filter.page_size))
-    if paged_filter.page > last_page:
-        paged_filter = paged_filter.with_changes(page=last_page)
-        rows, count = await run.io_bound(read, paged_filter)
-    return paged_filter, rows, count

@@ -11,6 +11,7 @@ from dashboard.domain.models import LicenceKind, Organisation, Region
 from dashboard.domain.organisations import account_types
 from dashboard.domain.organisations.account_types import AccountType
 from dashboard.domain.organisations.listing import OrganisationsFilter, list_organisations, pending_requests
+from dashboard.ui.format import organisation_row, pool_usage
 from tests.factories import (
     actor,
     make_deletion_request,
@@ -49,9 +50,9 @@ def test_a_row_shows_what_the_back_office_needs_to_know(session, sales):
     assert count == 1
     assert (row.name, row.serial_number, row.account_type, row.region, row.main_contact) == (
         'Acme', 'ACME-1', 'Trial', Region.UK, 'Greta Global')
-    assert row.pools[LicenceKind.MANAGED_AGENT].shown() == '128 / 150'
-    assert row.pools[LicenceKind.ON_DEMAND].shown() == '—'
-    assert row.shown()['attention'] == 'Deletion pending, 1 licence request'
+    assert pool_usage(row.pools[LicenceKind.MANAGED_AGENT]) == '128 / 150'
+    assert pool_usage(row.pools[LicenceKind.ON_DEMAND]) == '—'
+    assert organisation_row(row)['attention'] == 'Deletion pending, 1 licence request'
 
 
 def test_search_finds_name_or_serial_ignoring_case_and_takes_wildcards_literally(session, sales):

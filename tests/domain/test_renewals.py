@@ -18,6 +18,7 @@ from dashboard.domain.renewals.pipeline import (
     list_renewals,
     renewals_by_period,
 )
+from dashboard.ui.format import renewal_row
 from tests.factories import actor, make_deletion_request, make_organisation, make_pool, make_user
 
 TODAY = clock.today()
@@ -98,7 +99,7 @@ def test_a_row_has_every_column(session: Session, sales) -> None:
             row.expiry_date, row.days_left, row.in_use, row.total, row.utilisation, row.deletion_pending,
             row.main_contact) == (organisation.id, 'Acme Ltd', 'ACME-1', AccountType.TRIAL, 'uk', 'on_demand', days(12),
                                   12, 7, 8, 88, True, 'Carol Contact')
-    shown = row.shown()
+    shown = renewal_row(row)
     assert {key: shown[key] for key in ('name', 'serial', 'account_type', 'region', 'kind', 'days_left',
                                         'days_class', 'licences', 'utilisation', 'deletion', 'contact')} == {
         'name': 'Acme Ltd', 'serial': 'ACME-1', 'account_type': 'Trial', 'region': 'United Kingdom (UK South)',
@@ -117,7 +118,7 @@ def test_days_left_are_highlighted_within_30_days_and_when_overdue(session: Sess
     [row], _ = list_renewals(session=session, actor=sales, renewals_filter=RenewalsFilter(horizon=horizon))
 
     assert row.days_left == expires_in
-    assert (row.shown()['days_left'], row.shown()['days_class']) == (text, highlight)
+    assert (renewal_row(row)['days_left'], renewal_row(row)['days_class']) == (text, highlight)
 
 
 def test_each_pool_of_an_organisation_is_a_row(session: Session, sales) -> None:

@@ -3,7 +3,7 @@
 import hashlib
 import string
 from collections.abc import Iterator, Mapping
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, time, timedelta
 
 from sqlalchemy import ColumnElement, Select, and_, case, func, literal, or_
@@ -13,14 +13,12 @@ from dashboard.domain import clock
 from dashboard.domain.actor import ADMIN_TEAM, Actor
 from dashboard.domain.changes import announce
 from dashboard.domain.csv_export import csv_text
-from dashboard.domain.formatting import format_change, format_timestamp
 from dashboard.domain.models import HistoryAction, LicenceHistory, LicenceKind, LicencePool
+from dashboard.domain.paging import DEFAULT_PAGE_SIZE, SortedFilter, counted
 from dashboard.domain.url_query import QueryReader
 
-PAGE_SIZES = (10, 25, 50, 100)
 SORTS = {'date': LicenceHistory.occurred_at, 'action': LicenceHistory.action, 'kind': LicenceHistory.kind,
          'actor': LicenceHistory.actor}
-MAX_TEXT = 200
 _EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
 _ASCII_LOWER = str.maketrans(string.ascii_uppercase, string.ascii_lowercase)
 TOTAL_ACTIONS = (HistoryAction.LICENCES_INCREASED, HistoryAction.LICENCES_DECREASED, HistoryAction.TRIAL_STARTED,
@@ -58,7 +56,7 @@ def history_values(*, organisation_id: int, occurred_at: datetime, actor: str, b
 
 
 @dataclass(frozen=True)
-class HistoryFilter:
+class HistoryFilter(SortedFilter):
     """What the Licence history tab is narrowed to; it round-trips through the page's URL query."""
 
     date_from: date | None = None
@@ -69,7 +67,7 @@ class HistoryFilter:
     sort: str = 'date'
     descending: bool = True
     page: int = 1
-    page_size: int = 25
+    page_size: int = DEFAULT_PAGE_SIZE
     errors: tuple[str, ...] = field(default=(), compare=False)
 
     @classmethod
@@ -88,10 +86,10 @@ class HistoryFilter:
         if date_from and date_to and date_from > date_to:
             read.errors.append('The start date is after the end date.')
             date_from = date_to = None
+        page, page_size = read.paging()
         return cls(date_from=date_from, date_to=date_to, actions=tuple(dict.fromkeys(actions)),
-                   kind=LicenceKind(kind) if kind else None, text=read.text('q', MAX_TEXT), sort=sort,
-                   descending=query.get('desc', '1') != '0', page=read.page(),
-                   page_size=read.number('size', 25, PAGE_SIZES) or 25, errors=tuple(read.errors))
+                   kind=LicenceKind(kind) if kind else None, text=read.text('q'), sort=sort,
+                   descending=query.get('desc', '1') != '0', page=page, page_size=page_size, errors=tuple(read.errors))
 
     def to_query(self) -> dict[str, str]:
         """The inverse of `from_query`, leaving out what is at its default so shared links stay short."""
@@ -99,12 +97,8 @@ class HistoryFilter:
                  'to': self.date_to.isoformat() if self.date_to else '',
                  'actions': ','.join(self.actions), 'kind': self.kind or '', 'q': self.text,
                  'sort': '' if self.sort == 'date' else self.sort, 'desc': '' if self.descending else '0',
-                 'page': '' if self.page == 1 else str(self.page),
-                 'size': '' if self.page_size == 25 else str(self.page_size)}
+                 **self.paging_query()}
         return {key: value for key, value in query.items() if value}
-
-    def with_changes(self, **changes: object) -> 'HistoryFilter':
-        return replace(self, **changes)
 
 
 @dataclass(frozen=True)
@@ -118,12 +112,6 @@ class HistoryRow:
     actor: str
     note: str | None
 
-    def shown(self) -> dict[str, str | int]:
-        """The row as the table shows it."""
-        return {'id': self.id, 'date': format_timestamp(self.occurred_at),
-                'action': self.action.label, 'kind': self.kind.label if self.kind else '',
-                'change': format_change(self.old_value, self.new_value), 'actor': self.actor, 'note': self.note or ''}
-
 
 def list_history(*, session: Session, actor: Actor, organisation_id: int, history_filter: HistoryFilter
                  ) -> tuple[list[HistoryRow], int]:
@@ -131,15 +119,14 @@ def list_history(*, session: Session, actor: Actor, organisation_id: int, histor
     actor.require_view_billing(organisation_id)
     shown_actor = _shown_actor(actor)
     conditions = _conditions(organisation_id, history_filter, actor, _dialect(session))
-    offset = (history_filter.page - 1) * history_filter.page_size
     # The page's ids first: that query needs only indexed columns, so SQLite answers it from an index alone.
     ids = session.exec(select(LicenceHistory.id).where(*conditions).order_by(*_order(shown_actor, history_filter))
-                       .offset(offset).limit(history_filter.page_size)).all()
+                       .offset(history_filter.offset).limit(history_filter.page_size)).all()
     rows = [HistoryRow(*row) for row in session.exec(_rows(shown_actor, [col(LicenceHistory.id).in_(ids)],
                                                            history_filter)).all()] if ids else []
-    if offset == 0 and len(rows) < history_filter.page_size:
-        return rows, len(rows)  # a first page that is not full holds every match: no need to count them again
-    return rows, session.exec(select(func.count()).select_from(LicenceHistory).where(*conditions)).one()
+    count = select(func.count()).select_from(LicenceHistory).where(*conditions)
+    return counted(rows, offset=history_filter.offset, page_size=history_filter.page_size,
+                   count=lambda: session.exec(count).one())
 
 
 CSV_HEADER = ['Date (UTC)', 'Action', 'Licence type', 'Old value', 'New value', 'Actioned by', 'Note']

@@ -11,11 +11,19 @@ from dashboard.domain.actor import Actor
 from dashboard.domain.auth.accounts import require_current
 from dashboard.domain.deletion.purge import REMOVED_ADDRESS
 from dashboard.domain.errors import InvalidInput, NotFound
-from dashboard.domain.formatting import format_date
 from dashboard.domain.models import OutboxEmail, OutboxStatus
+from dashboard.domain.paging import DEFAULT_PAGE_SIZE, PAGE_SIZES, PagedFilter, counted
 
-PAGE_SIZES = (10, 25, 50, 100)
 STATUSES = {'': 'All statuses', **{status.value: status.value.capitalize() for status in OutboxStatus}}
+
+
+@dataclass(frozen=True)
+class OutboxFilter(PagedFilter):
+    """The emails the Outbox page shows: those of one status ('' for all), newest first, a page at a time."""
+
+    status: str = ''
+    page: int = 1
+    page_size: int = DEFAULT_PAGE_SIZE
 
 
 @dataclass(frozen=True)
@@ -30,14 +38,6 @@ class OutboxRow:
     created_at: datetime
     sent_at: datetime | None
     next_attempt_at: datetime
-
-    def shown(self) -> dict[str, str | int]:
-        retrying = self.status == OutboxStatus.PENDING and self.attempts > 0
-        return {'id': self.id, 'to': self.to_address.replace(', ', '\n'), 'subject': self.subject,
-                'kind': self.kind.replace('_', ' '), 'status': self.status, 'attempts': self.attempts,
-                'error': self.last_error or '', 'created': _two_lines(self.created_at),
-                'sent': _two_lines(self.sent_at) if self.sent_at else '',
-                'next': _two_lines(self.next_attempt_at) if retrying else ''}
 
 
 @dataclass(frozen=True)
@@ -56,11 +56,6 @@ class OutboxBodies:
         return self.status == OutboxStatus.FAILED and self.to_address != REMOVED_ADDRESS
 
 
-def _two_lines(value: datetime) -> str:
-    """`5 Mar 2027` over `14:03 UTC`: a narrow column."""
-    return f'{format_date(value.date())}\n{value:%H:%M} UTC'
-
-
 _LINK_TOKEN = re.compile(r'token=[A-Za-z0-9_-]+')
 
 
@@ -70,15 +65,15 @@ def list_outbox(*, session: Session, actor: Actor, status: str = '', page: int =
     actor.require_vendor()
     require_current(session=session, actor=actor)  # not for a page left open by someone since deactivated or demoted
     conditions = [OutboxEmail.status == status] if status in set(OutboxStatus) else []
-    page_size = page_size if page_size in PAGE_SIZES else PAGE_SIZES[1]
+    paged = OutboxFilter(page=max(page, 1), page_size=page_size if page_size in PAGE_SIZES else DEFAULT_PAGE_SIZE)
     statement = (select(OutboxEmail.id, OutboxEmail.to_address, OutboxEmail.subject, OutboxEmail.kind,
                         OutboxEmail.status, OutboxEmail.attempts, OutboxEmail.last_error, OutboxEmail.created_at,
                         OutboxEmail.sent_at, OutboxEmail.next_attempt_at)
                  .where(*conditions).order_by(col(OutboxEmail.id).desc())
-                 .offset((max(page, 1) - 1) * page_size).limit(page_size))
+                 .offset(paged.offset).limit(paged.page_size))
     rows = [OutboxRow(*row) for row in session.exec(statement).all()]
-    count = session.exec(select(func.count()).select_from(OutboxEmail).where(*conditions)).one()
-    return rows, count
+    return counted(rows, offset=paged.offset, page_size=paged.page_size,
+                   count=lambda: session.exec(select(func.count()).select_from(OutboxEmail).where(*conditions)).one())
 
 
 def outbox_bodies(*, session: Session, actor: Actor, email_id: int) -> OutboxBodies:

@@ -1,7 +1,7 @@
 """The back office's list of organisations, searched and paged by the database, and what is waiting on one."""
 
 from collections.abc import Mapping
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field
 from datetime import date
 
 from sqlalchemy import ColumnElement, and_, exists, func, or_
@@ -11,7 +11,6 @@ from sqlmodel import Session, col, select
 from dashboard.domain import clock
 from dashboard.domain.actor import Actor
 from dashboard.domain.billing.licence_details import get_organisation, open_deletion_request
-from dashboard.domain.formatting import format_date
 from dashboard.domain.models import (
     OPEN_DELETION_STATUSES,
     DeletionRequest,
@@ -23,16 +22,15 @@ from dashboard.domain.models import (
     User,
 )
 from dashboard.domain.organisations.account_types import ACCOUNT_TYPES, AccountType, account_type_condition
+from dashboard.domain.paging import DEFAULT_PAGE_SIZE, SortedFilter, counted
 from dashboard.domain.url_query import QueryReader
 
-PAGE_SIZES = (10, 25, 50, 100)
 SORTS = ('name', 'serial', 'end')
-MAX_TEXT = 200
 OPEN_LICENCE_REQUEST = 'open'
 
 
 @dataclass(frozen=True)
-class OrganisationsFilter:
+class OrganisationsFilter(SortedFilter):
     """What the Organisations list is narrowed to; it round-trips through the page's URL query."""
 
     text: str = ''
@@ -41,28 +39,26 @@ class OrganisationsFilter:
     sort: str = 'name'
     descending: bool = False
     page: int = 1
-    page_size: int = 25
+    page_size: int = DEFAULT_PAGE_SIZE
     errors: tuple[str, ...] = field(default=(), compare=False)
 
     @classmethod
     def from_query(cls, query: Mapping[str, str]) -> 'OrganisationsFilter':
         """Reads the URL query; a bad value is dropped and named in `errors`, so a mistyped link still opens."""
         read = QueryReader(query)
-        return cls(text=read.text('q', MAX_TEXT),
-                   account_type=read.choice('type', tuple(ACCOUNT_TYPES), 'an account type (active, trial or expired)'),
-                   region=read.choice('region', tuple(Region), 'a region (eu, uk or us)'),
-                   sort=read.choice('sort', SORTS, 'a column to sort by', 'name'), descending=query.get('desc') == '1',
-                   page=read.page(), page_size=read.number('size', 25, PAGE_SIZES) or 25, errors=tuple(read.errors))
+        text = read.text('q')
+        account_type = read.choice('type', tuple(ACCOUNT_TYPES), 'an account type (active, trial or expired)')
+        region = read.choice('region', tuple(Region), 'a region (eu, uk or us)')
+        sort = read.choice('sort', SORTS, 'a column to sort by', 'name')
+        page, page_size = read.paging()
+        return cls(text=text, account_type=account_type, region=region, sort=sort, descending=query.get('desc') == '1',
+                   page=page, page_size=page_size, errors=tuple(read.errors))
 
     def to_query(self) -> dict[str, str]:
         query = {'q': self.text, 'type': self.account_type, 'region': self.region,
                  'sort': '' if self.sort == 'name' else self.sort, 'desc': '1' if self.descending else '',
-                 'page': '' if self.page == 1 else str(self.page),
-                 'size': '' if self.page_size == 25 else str(self.page_size)}
+                 **self.paging_query()}
         return {key: value for key, value in query.items() if value}
-
-    def with_changes(self, **changes: object) -> 'OrganisationsFilter':
-        return replace(self, **changes)
 
 
 @dataclass(frozen=True)
@@ -70,9 +66,6 @@ class PoolFigures:
     in_use: int
     total: int
     expiry_date: date | None
-
-    def shown(self) -> str:
-        return f'{self.in_use:,} / {self.total:,}' if self.expiry_date else '—'
 
 
 @dataclass(frozen=True)
@@ -88,17 +81,6 @@ class OrganisationRow:
     deletion_pending: bool
     open_licence_requests: int
 
-    def shown(self) -> dict[str, str | int]:
-        """The row as the table shows it."""
-        return {'id': self.id, 'name': self.name, 'serial': self.serial_number, 'type': self.account_type,
-                'region': self.region.short_label, 'region_label': self.region.label,
-                'managed_agent': self.pools[LicenceKind.MANAGED_AGENT].shown(),
-                'on_demand': self.pools[LicenceKind.ON_DEMAND].shown(), 'end': format_date(self.subscription_end),
-                'contact': self.main_contact or '—',
-                'attention': ', '.join(filter(None, [
-                    'Deletion pending' if self.deletion_pending else '',
-                    _counted(self.open_licence_requests, 'licence request') if self.open_licence_requests else '']))}
-
 
 def list_organisations(*, session: Session, actor: Actor, organisations_filter: OrganisationsFilter,
                        today: date | None = None) -> tuple[list[OrganisationRow], int]:
@@ -109,7 +91,6 @@ def list_organisations(*, session: Session, actor: Actor, organisations_filter: 
     sort = {'name': Organisation.name, 'serial': Organisation.serial_number,
             'end': Organisation.subscription_end}[organisations_filter.sort]
     direction = (lambda c: c.desc()) if organisations_filter.descending else (lambda c: c.asc())
-    offset = (organisations_filter.page - 1) * organisations_filter.page_size
     managed, on_demand = aliased(LicencePool), aliased(LicencePool)
     contact = aliased(User)
     deletion_pending = exists().where(DeletionRequest.organisation_id == Organisation.id,
@@ -125,7 +106,7 @@ def list_organisations(*, session: Session, actor: Actor, organisations_filter: 
                                    on_demand.kind == LicenceKind.ON_DEMAND))
         .outerjoin(contact, contact.id == Organisation.main_contact_id)
         .where(*conditions).order_by(direction(sort), direction(col(Organisation.id)))
-        .offset(offset).limit(organisations_filter.page_size))
+        .offset(organisations_filter.offset).limit(organisations_filter.page_size))
     rows = [OrganisationRow(
         id=organisation.id, name=organisation.name, serial_number=organisation.serial_number,
         account_type=AccountType.of(organisation, today), region=organisation.region,
@@ -135,9 +116,8 @@ def list_organisations(*, session: Session, actor: Actor, organisations_filter: 
         main_contact=contact_name, deletion_pending=bool(pending), open_licence_requests=requests)
         for organisation, ma_in_use, ma_total, ma_expiry, od_in_use, od_total, od_expiry, contact_name, pending,
         requests in session.exec(statement).all()]
-    if offset == 0 and len(rows) < organisations_filter.page_size:
-        return rows, len(rows)
-    return rows, session.exec(select(func.count()).select_from(Organisation).where(*conditions)).one()
+    return counted(rows, offset=organisations_filter.offset, page_size=organisations_filter.page_size,
+                   count=lambda: session.exec(select(func.count()).select_from(Organisation).where(*conditions)).one())
 
 
 def _conditions(organisations_filter: OrganisationsFilter, today: date) -> list[ColumnElement]:
@@ -169,7 +149,3 @@ def pending_requests(*, session: Session, actor: Actor, organisation_id: int) ->
                             .order_by(col(LicenceRequest.requested_at).desc(), col(LicenceRequest.id).desc())).all()
     return PendingRequests(deletion=open_deletion_request(session=session, organisation_id=organisation_id),
                            licence_requests=list(requests))
-
-
-def _counted(count: int, noun: str) -> str:
-    return f'{count} {noun}{"" if count == 1 else "s"}'

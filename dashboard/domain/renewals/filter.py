@@ -9,17 +9,16 @@ from dashboard.domain import clock
 from dashboard.domain.formatting import format_date
 from dashboard.domain.models import LicenceKind, Region
 from dashboard.domain.organisations.account_types import ACCOUNT_TYPES
+from dashboard.domain.paging import DEFAULT_PAGE_SIZE, SortedFilter
 from dashboard.domain.url_query import QueryReader
 
 OVERDUE = 'overdue'
 HORIZONS = {OVERDUE: 'Overdue', '30': '30 days', '60': '60 days', '90': '90 days', '180': '180 days'}
 DEFAULT_HORIZON = '90'
-PAGE_SIZES = (10, 25, 50, 100)
 # The table's sortable columns, by the names the table and the URL use.
 SORTS = ('name', 'serial', 'account_type', 'region', 'kind', 'expiry', 'days_left', 'licences', 'utilisation',
          'deletion', 'contact')
 DEFAULT_SORT = 'expiry'
-MAX_TEXT = 200
 
 
 def horizon_window(horizon: str, today: date) -> tuple[date | None, date]:
@@ -30,7 +29,7 @@ def horizon_window(horizon: str, today: date) -> tuple[date | None, date]:
 
 
 @dataclass(frozen=True)
-class RenewalsFilter:
+class RenewalsFilter(SortedFilter):
     """`descending` None is the natural order: soonest expiry first, and for overdue pools the most recently expired
     first (the ones a sales rep can still save); A to Z for every other column."""
 
@@ -46,7 +45,7 @@ class RenewalsFilter:
     sort: str = DEFAULT_SORT
     descending: bool | None = None
     page: int = 1
-    page_size: int = 25
+    page_size: int = DEFAULT_PAGE_SIZE
     errors: tuple[str, ...] = field(default=(), compare=False)
 
     @property
@@ -87,12 +86,11 @@ class RenewalsFilter:
             period_start = period_end = None
         sort = choice('sort', SORTS, 'a column to sort by', DEFAULT_SORT)
         desc = choice('desc', ('0', '1'), 'a sort direction (0 or 1)')
-        page = number('page', 1, range(1, 10**9), 'a valid page')
-        page_size = number('size', 25, PAGE_SIZES, 'a valid page size (10, 25, 50 or 100)')
+        page, page_size = read.paging()
         renewals_filter = cls(horizon=horizon, region=region, account_type=account_type, kind=kind,
-                              util_min=util_min, util_max=util_max, text=read.text('q', MAX_TEXT),
-                              period_start=period_start, period_end=period_end, sort=sort, page=page or 1,
-                              page_size=page_size or 25, errors=tuple(errors))
+                              util_min=util_min, util_max=util_max, text=read.text('q'),
+                              period_start=period_start, period_end=period_end, sort=sort, page=page,
+                              page_size=page_size, errors=tuple(errors))
         if desc and (desc == '1') != renewals_filter.natural_descending:
             renewals_filter = replace(renewals_filter, descending=desc == '1')
         return renewals_filter
@@ -108,13 +106,9 @@ class RenewalsFilter:
             'to': self.period_end.isoformat() if self.has_period else '',  # type: ignore[union-attr]
             'sort': '' if self.sort == DEFAULT_SORT else self.sort,
             'desc': '' if self.is_descending == self.natural_descending else str(int(self.is_descending)),
-            'page': '' if self.page == 1 else str(self.page),
-            'size': '' if self.page_size == 25 else str(self.page_size),
+            **self.paging_query(),
         }
         return {key: value for key, value in query.items() if value}
-
-    def with_changes(self, **changes: object) -> 'RenewalsFilter':
-        return replace(self, **changes)
 
     def next_month(self, today: date) -> 'RenewalsFilter':
         """Next calendar month's renewals, the other filters kept: the shortest horizon that holds the whole month,

@@ -11,17 +11,15 @@ from sqlmodel import Session
 from dashboard.domain import clock
 from dashboard.domain.actor import Actor
 from dashboard.domain.csv_export import csv_text
-from dashboard.domain.formatting import format_date
 from dashboard.domain.models import LicenceKind, Region
 from dashboard.domain.organisations.account_types import AccountType
-from dashboard.domain.renewals.filter import ACCOUNT_TYPES, HORIZONS, PAGE_SIZES, SORTS, RenewalsFilter, period_label
+from dashboard.domain.paging import counted
+from dashboard.domain.renewals.filter import ACCOUNT_TYPES, HORIZONS, SORTS, RenewalsFilter, period_label
 from dashboard.domain.renewals.periods import RenewalPeriod, renewals_by_period
 from dashboard.domain.renewals.query import RenewalsQuery
 
-__all__ = ['ACCOUNT_TYPES', 'CSV_HEADER', 'HORIZONS', 'PAGE_SIZES', 'SORTS', 'RenewalPeriod', 'RenewalRow',
+__all__ = ['ACCOUNT_TYPES', 'CSV_HEADER', 'HORIZONS', 'SORTS', 'RenewalPeriod', 'RenewalRow',
            'RenewalsFilter', 'export_renewals_csv', 'list_renewals', 'period_label', 'renewals_by_period']
-
-WARNING_DAYS = 30
 
 
 @dataclass(frozen=True)
@@ -40,28 +38,6 @@ class RenewalRow:
     deletion_pending: bool
     main_contact: str | None
 
-    def shown(self) -> dict[str, str | int | bool]:
-        """The row as the table shows it; `days_class` is how its days left are highlighted."""
-        return {'id': f'{self.organisation_id}:{self.kind}', 'organisation_id': self.organisation_id,
-                'name': self.name, 'serial': self.serial_number, 'account_type': self.account_type,
-                'region': self.region.label, 'kind': self.kind.label,
-                'expiry': format_date(self.expiry_date), 'days_left': days_left_text(self.days_left),
-                'days_class': days_class(self.days_left), 'licences': f'{self.in_use:,} / {self.total:,}',
-                'utilisation': f'{self.utilisation} %', 'deletion': self.deletion_pending,
-                'contact': self.main_contact or ''}
-
-
-def days_left_text(days: int) -> str:
-    if days < 0:
-        return f'{-days} day{"s" if days != -1 else ""} ago'
-    if days == 0:
-        return 'Today'
-    return f'{days} day{"s" if days != 1 else ""}'
-
-
-def days_class(days: int) -> str:
-    return 'days-expired' if days < 0 else 'days-warning' if days <= WARNING_DAYS else 'days-ok'
-
 
 def list_renewals(*, session: Session, actor: Actor, renewals_filter: RenewalsFilter, today: date | None = None
                   ) -> tuple[list[RenewalRow], int]:
@@ -69,11 +45,9 @@ def list_renewals(*, session: Session, actor: Actor, renewals_filter: RenewalsFi
     actor.require_vendor()
     today = today or clock.today()
     query = RenewalsQuery(renewals_filter, today, session)
-    offset = (renewals_filter.page - 1) * renewals_filter.page_size
-    rows = [_row(values, today) for values in session.exec(query.page(offset, renewals_filter.page_size)).all()]
-    if offset == 0 and len(rows) < renewals_filter.page_size:
-        return rows, len(rows)  # a first page that is not full holds every match: no need to count them again
-    return rows, session.exec(query.count()).one()
+    offset, page_size = renewals_filter.offset, renewals_filter.page_size
+    rows = [_row(values, today) for values in session.exec(query.page(offset, page_size)).all()]
+    return counted(rows, offset=offset, page_size=page_size, count=lambda: session.exec(query.count()).one())
 
 
 CSV_HEADER = ['Account name', 'Serial number', 'Account type', 'Region', 'Licence type', 'Expiry date', 'Days left',

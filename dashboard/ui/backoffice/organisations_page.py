@@ -1,30 +1,26 @@
 """Back office: every organisation, searchable and paged by the database; each row opens its organisation page."""
 
-from urllib.parse import urlencode
+from typing import Any
 
 from fastapi import Request
-from nicegui import ui
+from nicegui import events, ui
 
 from dashboard.db import Database
 from dashboard.domain.actor import Actor
 from dashboard.domain.models import Region
 from dashboard.domain.organisations.account_types import ACCOUNT_TYPES
-from dashboard.domain.organisations.listing import (
-    MAX_TEXT,
-    PAGE_SIZES,
-    SORTS,
-    OrganisationRow,
-    OrganisationsFilter,
-    list_organisations,
-)
+from dashboard.domain.organisations.listing import SORTS, OrganisationRow, OrganisationsFilter, list_organisations
+from dashboard.domain.paging import search_text
 from dashboard.ui.backoffice.access import backoffice_page
+from dashboard.ui.format import organisation_row
 from dashboard.ui.live import follow_changes
+from dashboard.ui.paged_table import PagedTable, show_in_address_bar
 from dashboard.ui.paths import ORGANISATIONS_PATH, organisation_path
 from dashboard.ui.session import SignedIn
-from dashboard.ui.table_events import clicked_row_id, read_page, table_request
+from dashboard.ui.table_events import clicked_row_id
 from dashboard.ui.theme import frame
 
-COLUMNS = [
+COLUMNS: list[dict[str, Any]] = [
     {'name': 'name', 'label': 'Account name', 'field': 'name', 'sortable': True, 'align': 'left'},
     {'name': 'serial', 'label': 'Serial number', 'field': 'serial', 'sortable': True, 'align': 'left'},
     {'name': 'type', 'label': 'Account type', 'field': 'type', 'align': 'left'},
@@ -47,20 +43,20 @@ def register(db: Database) -> None:
     async def organisations_page(who: SignedIn, request: Request) -> None:
         with frame(who, 'Organisations', active=ORGANISATIONS_PATH):
             listing = OrganisationList(db, who.actor, OrganisationsFilter.from_query(dict(request.query_params)))
-            listing.filter, rows, count = await listing.fetch(listing.filter)
-            listing.show(rows, count)
-            follow_changes(db, lambda _changed: listing.load_page())
+            await listing.rows.read_first()
+            listing.show()
+            follow_changes(db, lambda _changed: listing.rows.reload())
 
 
 class OrganisationList:
     def __init__(self, db: Database, actor: Actor, organisations_filter: OrganisationsFilter) -> None:
         self.db = db
         self.actor = actor
-        self.filter = organisations_filter
-        self.readings = 0  # counts the readings begun, so that only the newest is shown
+        self.rows = PagedTable(organisations_filter, read=self._read, row=organisation_row, sortable=SORTS,
+                               on_chosen=lambda shown: show_in_address_bar(ORGANISATIONS_PATH, shown.to_query()))
 
-    def show(self, rows: list[OrganisationRow], count: int) -> None:
-        f = self.filter
+    def show(self) -> None:
+        f = self.rows.filter
         with ui.card().classes('card w-full p-4 gap-3').props('flat bordered'):
             for problem in f.errors:
                 ui.label(f'Ignored in the link: {problem}').classes('text-warning text-sm')
@@ -75,62 +71,27 @@ class OrganisationList:
                     .props('outlined dense').classes('w-44')
                 self.region = ui.select(REGIONS, label='Region', value=f.region, on_change=self._filters_changed) \
                     .mark('region').props('outlined dense').classes('w-72')
-            self.table = ui.table(columns=COLUMNS, rows=[row.shown() for row in rows], row_key='id',
-                                  pagination=self._pagination(count)).classes('w-full').mark('organisations') \
-                .props(f'flat wrap-cells :rows-per-page-options="{list(PAGE_SIZES)}" '
-                       'no-data-label="No organisation matches these filters."')
-            self.table.add_slot('body-cell-attention', '''
+            table = self.rows.create(COLUMNS, marker='organisations') \
+                .props('flat wrap-cells no-data-label="No organisation matches these filters."')
+            table.add_slot('body-cell-attention', '''
                 <q-td :props="props">
                   <q-badge v-if="props.value" color="negative" outline :label="props.value" />
                 </q-td>''')
-            self.table.add_slot('body-cell-region', '<q-td :props="props" :title="props.row.region_label">'
-                                '{{ props.value }}</q-td>')  # the full name on hover
-            self.table.on('request', self._table_request)
-            self.table.on('row-click', self._row_clicked)
-            self.table.classes('cursor-pointer')
-
-    async def fetch(self, organisations_filter: OrganisationsFilter) \
-            -> tuple[OrganisationsFilter, list[OrganisationRow], int]:
-        return await read_page(self._read, organisations_filter)
-
-    async def load_page(self) -> None:
-        """Shows the filter's page, read again, and puts what is shown into the address bar."""
-        self.readings += 1
-        reading = self.readings
-        shown, rows, count = await self.fetch(self.filter)
-        if reading != self.readings:
-            return  # the filters changed while this was read: the newer reading shows instead
-        self.filter = shown
-        self.table.rows = [row.shown() for row in rows]
-        self.table.pagination = self._pagination(count)
-        self.table.update()
-        query = self.filter.to_query()
-        ui.navigate.history.replace(f'{ORGANISATIONS_PATH}?{urlencode(query)}' if query else ORGANISATIONS_PATH)
+            table.add_slot('body-cell-region', '<q-td :props="props" :title="props.row.region_label">'
+                           '{{ props.value }}</q-td>')  # the full name on hover
+            table.on('row-click', self._row_clicked)
+            table.classes('cursor-pointer')
 
     def _read(self, organisations_filter: OrganisationsFilter) -> tuple[list[OrganisationRow], int]:
         with self.db.session() as session:
             return list_organisations(session=session, actor=self.actor, organisations_filter=organisations_filter)
 
-    def _pagination(self, count: int) -> dict:
-        return {'page': self.filter.page, 'rowsPerPage': self.filter.page_size, 'sortBy': self.filter.sort,
-                'descending': self.filter.descending, 'rowsNumber': count}
-
     async def _filters_changed(self) -> None:
-        self.filter = self.filter.with_changes(text=(self.text.value or '').strip()[:MAX_TEXT],
-                                               account_type=self.account_type.value or '',
-                                               region=self.region.value or '', page=1)
-        await self.load_page()
+        await self.rows.show(self.rows.filter.with_changes(
+            text=search_text(self.text.value), account_type=self.account_type.value or '',
+            region=self.region.value or '', page=1))
 
-    async def _table_request(self, event) -> None:
-        asked = table_request(event.args, page_sizes=PAGE_SIZES, sortable=SORTS)
-        if asked is None:
-            return  # not what the table sends: nothing changes
-        self.filter = self.filter.with_changes(
-            page=asked.page, page_size=asked.page_size or self.filter.page_size, sort=asked.sort or 'name',
-            descending=asked.descending if asked.sort else False)
-        await self.load_page()
-
-    def _row_clicked(self, event) -> None:
+    def _row_clicked(self, event: events.GenericEventArguments) -> None:
         organisation_id = clicked_row_id(event.args)
         if organisation_id is not None:  # else a forged event: it opens nothing
             ui.navigate.to(organisation_path(organisation_id))

@@ -1,5 +1,7 @@
 """Back office: the outbox, every email the product sends, newest first; a row opens the email as it reads."""
 
+from typing import Any
+
 from fastapi import Request
 from nicegui import run, ui
 
@@ -8,20 +10,22 @@ from dashboard.db import Database
 from dashboard.domain.actor import Actor
 from dashboard.domain.errors import DomainError
 from dashboard.domain.mail.outbox_view import (
-    PAGE_SIZES,
     STATUSES,
+    OutboxFilter,
     OutboxRow,
     list_outbox,
     outbox_bodies,
     retry_failed_email,
 )
 from dashboard.ui.backoffice.access import backoffice_page
+from dashboard.ui.format import outbox_row
+from dashboard.ui.paged_table import PagedTable
 from dashboard.ui.paths import OUTBOX_PATH
 from dashboard.ui.session import SignedIn, refuse_if_signed_out
-from dashboard.ui.table_events import clicked_row_id, table_request
+from dashboard.ui.table_events import clicked_row_id
 from dashboard.ui.theme import frame
 
-COLUMNS = [
+COLUMNS: list[dict[str, Any]] = [
     {'name': 'created', 'label': 'Created', 'field': 'created', 'align': 'left', 'classes': 'whitespace-pre'},
     {'name': 'to', 'label': 'Recipient', 'field': 'to', 'align': 'left', 'classes': 'whitespace-pre-line'},
     {'name': 'subject', 'label': 'Subject', 'field': 'subject', 'align': 'left', 'style': 'min-width: 16rem'},
@@ -30,7 +34,6 @@ COLUMNS = [
     {'name': 'error', 'label': 'Last error', 'field': 'error', 'align': 'left', 'style': 'max-width: 12rem'},
     {'name': 'sent', 'label': 'Sent', 'field': 'sent', 'align': 'left', 'classes': 'whitespace-pre'},
 ]
-STATUS_COLOURS = {'pending': 'grey-7', 'sending': 'primary', 'sent': 'positive', 'failed': 'negative'}
 BLOCK_REMOTE = ('<meta http-equiv="Content-Security-Policy" '
                 """content="default-src 'none'; style-src 'unsafe-inline'; img-src data:">""")
 """Put first in the email's frame: nothing remote loads (no tracking pixel fires, no address leaks) on reading it."""
@@ -47,28 +50,28 @@ def register(db: Database) -> None:
                         .mark('not-sending'):
                     ui.icon('mail_lock', size='1.5rem')
                     ui.label(NOT_SENDING)
-            outbox = OutboxList(db, who.actor, status if status in STATUSES else '')
-            await outbox.show()
+            outbox = OutboxList(db, who.actor, OutboxFilter(status=status if status in STATUSES else ''))
+            await outbox.rows.read_first()
+            outbox.show()
 
 
 class OutboxList:
-    def __init__(self, db: Database, actor: Actor, status: str) -> None:
+    def __init__(self, db: Database, actor: Actor, outbox_filter: OutboxFilter) -> None:
         self.db = db
         self.actor = actor
-        self.status = status
-        self.page, self.page_size = 1, 25
+        self.rows = PagedTable(outbox_filter, read=self._read, row=outbox_row)
 
-    async def show(self) -> None:
+    def show(self) -> None:
         with ui.card().classes('card w-full p-4 gap-3').props('flat bordered') as self.card:
             with ui.row().classes('w-full items-center gap-3'):
-                self.status_select = ui.select(STATUSES, label='Status', value=self.status,
+                self.status_select = ui.select(STATUSES, label='Status', value=self.rows.filter.status,
                                                on_change=self._status_changed).mark('status') \
                     .props('outlined dense').classes('w-44')
                 ui.space()
-                ui.button('Refresh', icon='refresh', on_click=self.load_page).props('flat no-caps').mark('refresh')
-            self.table = ui.table(columns=COLUMNS, rows=[], row_key='id').classes('w-full cursor-pointer') \
-                .mark('outbox').props(f'flat wrap-cells :rows-per-page-options="{list(PAGE_SIZES)}" '
-                                      'no-data-label="No email here."')
+                ui.button('Refresh', icon='refresh', on_click=self.rows.reload).props('flat no-caps') \
+                    .mark('refresh')
+            self.table = self.rows.create(COLUMNS, marker='outbox').classes('cursor-pointer') \
+                .props('flat wrap-cells no-data-label="No email here."')
             self.table.add_slot('body-cell-status', '''
                 <q-td :props="props">
                   <q-badge :color="props.row.status_colour" :label="props.value" />
@@ -85,36 +88,16 @@ class OutboxList:
                   <div class="text-xs line-clamp-3 break-words" :title="props.value"
                     :class="props.row.status === 'sent' ? 'text-orange-9' : 'text-negative'">{{ props.value }}</div>
                 </q-td>''')
-            self.table.on('request', self._table_request)
             self.table.on('row-click', self._row_clicked)
-        await self.load_page()
 
-    async def load_page(self) -> None:
-        rows, count = await run.io_bound(self._read)
-        last_page = max(1, -(-count // self.page_size))
-        if self.page > last_page:
-            self.page = last_page
-            rows, count = await run.io_bound(self._read)
-        self.table.rows = [{**row.shown(), 'status_colour': STATUS_COLOURS.get(row.status, 'grey-7')} for row in rows]
-        self.table.pagination = {'page': self.page, 'rowsPerPage': self.page_size, 'rowsNumber': count}
-        self.table.update()
-
-    def _read(self) -> tuple[list[OutboxRow], int]:
+    def _read(self, outbox_filter: OutboxFilter) -> tuple[list[OutboxRow], int]:
         with self.db.session() as session:
-            return list_outbox(session=session, actor=self.actor, status=self.status, page=self.page,
-                               page_size=self.page_size)
+            return list_outbox(session=session, actor=self.actor, status=outbox_filter.status,
+                               page=outbox_filter.page, page_size=outbox_filter.page_size)
 
     async def _status_changed(self) -> None:
-        self.status = self.status_select.value if self.status_select.value in STATUSES else ''
-        self.page = 1
-        await self.load_page()
-
-    async def _table_request(self, event) -> None:
-        asked = table_request(event.args, page_sizes=PAGE_SIZES, sortable=())
-        if asked is None:
-            return  # not what the table sends: nothing changes
-        self.page, self.page_size = asked.page, asked.page_size or self.page_size
-        await self.load_page()
+        status = self.status_select.value if self.status_select.value in STATUSES else ''
+        await self.rows.show(self.rows.filter.with_changes(status=status, page=1))
 
     async def _row_clicked(self, event) -> None:
         email_id = clicked_row_id(event.args)
@@ -168,7 +151,7 @@ class OutboxList:
             return
         ui.notify('The email is back in the queue: it goes out at the next run.', type='positive')
         dialog.close()
-        await self.load_page()
+        await self.rows.reload()
 
     def _retry_now(self, email_id: int) -> None:
         with self.db.session() as session:

@@ -19,6 +19,7 @@ from dashboard.ui.billing.deletion_dialog import confirm_deletion
 from dashboard.ui.billing.deletion_timeline import deletion_timeline
 from dashboard.ui.billing.licence_request_dialog import open_licence_request_dialog
 from dashboard.ui.cards import titled_card
+from dashboard.ui.format import days_class, days_left_text
 from dashboard.ui.io_bound import io_bound
 from dashboard.ui.live import survives_refresh
 from dashboard.ui.session import refuse_if_signed_out
@@ -219,16 +220,8 @@ def _pool(pool: PoolView) -> None:
             with ui.row().classes('items-center gap-x-2 gap-y-0'):
                 ui.label(format_date(pool.expiry_date) or '—').classes('field-value whitespace-nowrap')
                 if pool.days_left is not None:
-                    ui.label(_days_left(pool.days_left)).classes('whitespace-nowrap').classes(
-                        'days-expired' if pool.expired else 'days-warning' if pool.expiring_soon else 'days-ok')
-
-
-def _days_left(days: int) -> str:
-    if days < 0:
-        return f'Expired {-days} day{"s" if days != -1 else ""} ago'
-    if days == 0:
-        return 'Expires today'
-    return f'{days} day{"s" if days != 1 else ""} left'
+                    ui.label(days_left_text(pool.days_left, full=True)).classes('whitespace-nowrap') \
+                        .classes(days_class(pool.days_left))
 
 
 def _gauge_colour(share: float) -> str:

@@ -2,20 +2,23 @@
 
 from collections.abc import Awaitable, Callable
 from datetime import date
+from typing import Any
 from urllib.parse import urlencode
 
 from nicegui import ui
 
 from dashboard.db import Database
 from dashboard.domain.actor import Actor
-from dashboard.domain.history.query import MAX_TEXT, PAGE_SIZES, HistoryFilter, HistoryRow, list_history
+from dashboard.domain.history.query import HistoryFilter, HistoryRow, list_history
 from dashboard.domain.models import HistoryAction, LicenceKind
+from dashboard.domain.paging import MAX_TEXT, search_text
 from dashboard.domain.url_query import bounded_day
 from dashboard.ui.billing.history_chart import licence_totals_chart
+from dashboard.ui.format import history_row
+from dashboard.ui.paged_table import PagedTable
 from dashboard.ui.paths import history_export_path
-from dashboard.ui.table_events import read_page, table_request
 
-COLUMNS = [
+COLUMNS: list[dict[str, Any]] = [
     {'name': 'date', 'label': 'Date', 'field': 'date', 'sortable': True, 'align': 'left'},
     {'name': 'action', 'label': 'Action', 'field': 'action', 'sortable': True, 'align': 'left'},
     {'name': 'kind', 'label': 'Licence type', 'field': 'kind', 'sortable': True, 'align': 'left'},
@@ -24,18 +27,16 @@ COLUMNS = [
     {'name': 'note', 'label': 'Note', 'field': 'note', 'align': 'left',
      'classes': 'whitespace-normal', 'style': 'min-width: 16rem'},
 ]
-SORTABLE = {column['name'] for column in COLUMNS if column.get('sortable')}
+SORTABLE = {str(column['name']) for column in COLUMNS if column.get('sortable')}
 ALL_KINDS = ''
 
 
 async def licence_history(db: Database, actor: Actor, organisation_id: int, *, query: dict[str, str],
                           on_filter_change: Callable[[dict[str, str]], None]) -> 'LicenceHistoryTab':
     history = LicenceHistoryTab(db, actor, organisation_id, HistoryFilter.from_query(query), on_filter_change)
-    # The first page is read before the table exists: a table sent empty would report its empty paging back and
-    # could overwrite the real row count.
-    rows, count = await history.fetch()
+    await history.rows.read_first()
     history.load_chart = licence_totals_chart(db, actor, organisation_id)
-    history.show(rows, count)
+    history.show()
     ui.timer(0, history.load_chart, once=True)
     return history
 
@@ -46,20 +47,19 @@ class LicenceHistoryTab:
         self.db = db
         self.actor = actor
         self.organisation_id = organisation_id
-        self.filter = history_filter
-        self.on_filter_change = on_filter_change
+        self.rows = PagedTable(history_filter, read=self._read, row=history_row, sortable=SORTABLE,
+                               on_chosen=lambda shown: on_filter_change(shown.to_query()))
         self.quiet = False
-        self.readings = 0  # counts the readings begun, so that only the newest is shown
         self.load_chart: Callable[[], Awaitable[None]] | None = None
 
     async def reload(self) -> None:
         """After a change elsewhere: the same filters and page, read again, and the chart."""
-        await self.load_page()
+        await self.rows.reload()
         if self.load_chart is not None:
             await self.load_chart()
 
-    def show(self, rows: list[HistoryRow], count: int) -> None:
-        f = self.filter
+    def show(self) -> None:
+        f = self.rows.filter
         with ui.card().classes('card w-full p-4 gap-3').props('flat bordered'):
             with ui.row().classes('w-full items-center'):
                 ui.label('Licence changes').classes('card-title')
@@ -84,30 +84,8 @@ class LicenceHistoryTab:
                     .props(f'outlined dense clearable debounce=400 maxlength={MAX_TEXT}').classes('grow min-w-[12rem]')
                 with self.text.add_slot('prepend'):
                     ui.icon('search')
-            self.table = ui.table(columns=COLUMNS, rows=[row.shown() for row in rows], row_key='id',
-                                  pagination=self._pagination(count)).classes('w-full').mark('history') \
-                .props(f'flat wrap-cells :rows-per-page-options="{list(PAGE_SIZES)}" '
-                       'no-data-label="No licence history matches these filters."')
-            self.table.on('request', self._table_request)
-
-    async def fetch(self) -> tuple[list[HistoryRow], int]:
-        self.filter, rows, count = await read_page(self._read, self.filter)
-        return rows, count
-
-    async def load_page(self) -> None:
-        self.readings += 1
-        reading = self.readings
-        shown, rows, count = await read_page(self._read, self.filter)
-        if reading != self.readings:
-            return  # the filters changed while this was read: the newer reading shows instead
-        self.filter = shown
-        self.table.rows = [row.shown() for row in rows]
-        self.table.pagination = self._pagination(count)
-        self.table.update()
-
-    def _pagination(self, count: int) -> dict:
-        return {'page': self.filter.page, 'rowsPerPage': self.filter.page_size, 'sortBy': self.filter.sort,
-                'descending': self.filter.descending, 'rowsNumber': count}
+            self.rows.create(COLUMNS, marker='history') \
+                .props('flat wrap-cells no-data-label="No licence history matches these filters."')
 
     def _read(self, history_filter: HistoryFilter) -> tuple[list[HistoryRow], int]:
         with self.db.session() as session:
@@ -125,20 +103,10 @@ class LicenceHistoryTab:
         if date_from and date_to and date_from > date_to:
             ui.notify('The "From" date is after the "To" date.', type='warning')
             return
-        self.filter = self.filter.with_changes(
+        await self.rows.show(self.rows.filter.with_changes(
             date_from=date_from, date_to=date_to, actions=tuple(HistoryAction(a) for a in self.actions.value or []),
-            kind=LicenceKind(self.kind.value) if self.kind.value else None, text=_text(self.text.value),
-            page=1)
-        await self._apply()
-
-    async def _table_request(self, event) -> None:
-        asked = table_request(event.args, page_sizes=PAGE_SIZES, sortable=SORTABLE)
-        if asked is None:
-            return  # not what the table sends: nothing changes
-        self.filter = self.filter.with_changes(
-            page=asked.page, page_size=asked.page_size or self.filter.page_size, sort=asked.sort or 'date',
-            descending=asked.descending if asked.sort else True)
-        await self._apply()
+            kind=LicenceKind(self.kind.value) if self.kind.value else None, text=search_text(self.text.value),
+            page=1))
 
     async def _clear(self) -> None:
         self.quiet = True  # resetting five inputs is one change, not five
@@ -148,22 +116,13 @@ class LicenceHistoryTab:
                 element.set_value(value)
         finally:
             self.quiet = False
-        self.filter = HistoryFilter(page_size=self.filter.page_size)
-        await self._apply()
-
-    async def _apply(self) -> None:
-        self.on_filter_change(self.filter.to_query())
-        await self.load_page()
+        await self.rows.show(HistoryFilter(page_size=self.rows.filter.page_size))
 
     def _export(self) -> None:
-        query = self.filter.with_changes(page=1).to_query()
+        query = self.rows.filter.with_changes(page=1).to_query()
         query.pop('page', None)
         query.pop('size', None)
         ui.download.from_url(f'{history_export_path(self.organisation_id)}?{urlencode(query)}')
-
-
-def _text(value: object) -> str:
-    return value.strip()[:MAX_TEXT] if isinstance(value, str) else ''
 
 
 def _iso(value: date | None) -> str:
