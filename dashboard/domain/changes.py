@@ -7,6 +7,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 
 from sqlalchemy import event
+from sqlalchemy.orm import SessionTransaction
 from sqlmodel import Session
 
 PENDING_KEY = 'announced_changes'
@@ -48,5 +49,5 @@ def _publish(session: Session) -> None:
 
 
 @event.listens_for(Session, 'after_soft_rollback')
-def _forget(session: Session, _previous_transaction) -> None:
+def _forget(session: Session, _previous_transaction: SessionTransaction) -> None:
     session.info.pop(PENDING_KEY, None)

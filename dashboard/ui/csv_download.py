@@ -10,11 +10,11 @@ from contextlib import ExitStack
 
 from fastapi import HTTPException
 from fastapi.responses import StreamingResponse
-from nicegui import run
 from sqlmodel import Session
 
 from dashboard.db import Database
 from dashboard.domain.errors import DomainError
+from dashboard.ui.io_bound import io_bound
 
 EXPORT_HEADERS = {'Cache-Control': 'no-store', 'X-Content-Type-Options': 'nosniff'}
 BYTE_ORDER_MARK = '\ufeff'  # so that spreadsheet programs read the file as UTF-8
@@ -24,7 +24,7 @@ async def csv_download(db: Database, open_rows: Callable[[Session], Iterator[str
                        ) -> StreamingResponse:
     """`open_rows(session)` gives the file's text in chunks; it is read on worker threads, off the event loop."""
     try:
-        chunks = await run.io_bound(_begin, db, open_rows)
+        chunks = await io_bound(_begin, db, open_rows)
     except DomainError as error:
         raise HTTPException(status_code=403, detail=str(error)) from error
     except (ValueError, OverflowError) as error:

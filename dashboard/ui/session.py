@@ -8,7 +8,7 @@ from dataclasses import dataclass, field, replace
 from urllib.parse import quote
 
 from fastapi.responses import RedirectResponse
-from nicegui import Client, app, run, ui
+from nicegui import Client, app, ui
 
 from dashboard.config import get_settings
 from dashboard.db import Database
@@ -19,6 +19,7 @@ from dashboard.domain.auth.models import SignInEventKind
 from dashboard.domain.auth.sessions import end_session, live_session
 from dashboard.domain.models import Organisation, Plan
 from dashboard.ui.auth.sign_in_tickets import issue_ticket
+from dashboard.ui.io_bound import io_bound
 from dashboard.ui.paths import BILLING_PATH, COMPLETE_PATH, HOME_PATH, LOGIN_PATH, RENEWALS_PATH
 from dashboard.ui.session_watch import PageSession, ended_sessions
 
@@ -46,7 +47,7 @@ async def signed_in(db: Database) -> SignedIn | None:
     if not isinstance(token, str):
         return None
     ended = ended_sessions(db)  # listening from now on, before the session is read
-    loaded = await run.io_bound(_load, db, token)
+    loaded = await io_bound(_load, db, token)
     if loaded is None:
         return None
     who, session_id = loaded
@@ -88,7 +89,7 @@ async def sign_out() -> None:
     """Ends this page's session in the database (every tab of the browser follows) and logs it."""
     page = page_session()
     if page is not None:
-        await run.io_bound(_end, page)
+        await io_bound(_end, page)
     with suppress(RuntimeError):  # no request to find the browser's storage by: its session has ended anyway
         app.storage.user.clear()
 

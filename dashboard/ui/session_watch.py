@@ -13,7 +13,7 @@ from collections import Counter
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
-from nicegui import background_tasks, run
+from nicegui import background_tasks
 from sqlalchemy.exc import SQLAlchemyError
 from sqlmodel import col, select
 
@@ -22,6 +22,7 @@ from dashboard.db import Database
 from dashboard.domain.auth.models import UserSession
 from dashboard.domain.auth.sessions import live_session
 from dashboard.domain.changes import SESSIONS_ENDED, Change
+from dashboard.ui.io_bound import io_bound
 
 # A page opened after a session ended was refused by the database; remembering ends this long covers the pages
 # that were being built while the end was announced.
@@ -65,7 +66,7 @@ class EndedSessions:
             if not watched:
                 continue
             try:
-                ended = await run.io_bound(_ended_among, db, watched)
+                ended = await io_bound(_ended_among, db, watched)
             except SQLAlchemyError:  # the database busy or away: the next poll tries again
                 log.warning('Could not check for ended sessions', exc_info=True)
                 continue
@@ -86,11 +87,11 @@ class EndedSessions:
 
 
 def _ended_among(db: Database, session_ids: list[int]) -> list[int]:
-    ended: list[int] = []
+    ended: list[int | None] = []
     with db.session() as session:
         for start in range(0, len(session_ids), 500):
             chunk = session_ids[start:start + 500]
-            ended += session.exec(select(UserSession.id).where(col(UserSession.id).in_(chunk),
+            ended += session.exec(select(col(UserSession.id)).where(col(UserSession.id).in_(chunk),
                                                                col(UserSession.ended_at).is_not(None))).all()
     return [session_id for session_id in ended if session_id is not None]
 
@@ -135,7 +136,7 @@ class PageSession:
         elapsed = time.monotonic() - self.synced_at
         if (self.active and elapsed >= SYNC_SECONDS) or elapsed > idle_timeout_seconds:
             touch, self.active, self.synced_at = self.active, False, time.monotonic()
-            self.ended = not await run.io_bound(self._still_live, touch)
+            self.ended = not await io_bound(self._still_live, touch)
         return not self.ended
 
     def _still_live(self, touch: bool) -> bool:

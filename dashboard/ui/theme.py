@@ -28,6 +28,7 @@ def frame(who: SignedIn, title: str, *, active: str = '', on_buy_now: Callable[[
     ui.add_head_html('<link rel="stylesheet" href="/assets/app.css">')
     ui.colors(primary='#1f4e79', secondary='#2e7d32', accent='#f57c00')
     actor = who.actor
+    drawer: ui.left_drawer  # the menu, made after the header whose button opens and closes it
     with ui.header(elevated=True).classes('items-center gap-4 px-4 py-2 bg-primary text-white'):
         ui.button(icon='menu', on_click=lambda: drawer.toggle()).props('flat round dense color=white') \
             .props('aria-label="Menu"')

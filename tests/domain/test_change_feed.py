@@ -8,6 +8,7 @@ from dashboard.domain.billing.licence_details import change_main_contact
 from dashboard.domain.changes import Change, announce
 from dashboard.domain.deletion.requests import request_deletion
 from dashboard.domain.errors import PermissionDenied
+from dashboard.domain.vendor import DEFAULT_VENDOR
 from dashboard.live import LocalChangeFeed
 from tests.factories import actor, make_organisation, make_user
 
@@ -45,7 +46,7 @@ def test_domain_operations_announce_what_they_change(db, session, heard):
     heard.clear()
     with db.session() as work:
         change_main_contact(session=work, actor=actor(admin), organisation_id=organisation.id, user_id=other.id)
-        request_deletion(session=work, actor=actor(admin), organisation_id=organisation.id)
+        request_deletion(session=work, actor=actor(admin), organisation_id=organisation.id, vendor=DEFAULT_VENDOR)
     assert heard == [Change(organisation.id, 'main_contact_changed'), Change(organisation.id, 'deletion_requested')]
 
 
@@ -54,7 +55,7 @@ def test_a_refused_operation_announces_nothing(db, session, heard):
     viewer = make_user(session, organisation, 'viewer')
     heard.clear()
     with db.session() as work, pytest.raises(PermissionDenied):
-        request_deletion(session=work, actor=actor(viewer), organisation_id=organisation.id)
+        request_deletion(session=work, actor=actor(viewer), organisation_id=organisation.id, vendor=DEFAULT_VENDOR)
     assert heard == []
 
 

@@ -8,6 +8,7 @@ from dashboard.db import Database
 from dashboard.domain.billing.licence_requests import mark_licence_request_handled, request_licences
 from dashboard.domain.errors import InvalidInput, NotFound, PermissionDenied
 from dashboard.domain.models import AuditEntry, LicenceRequest, Organisation, OutboxEmail, User
+from dashboard.domain.vendor import DEFAULT_VENDOR
 from tests.factories import actor, make_licence_request, make_organisation, make_user
 
 
@@ -36,7 +37,7 @@ def test_the_vendor_sales_address_defaults_to_the_vendors() -> None:
 def test_a_request_is_stored_and_emailed_to_sales(db, session: Session, organisation: Organisation, admin: User,
                                                   kind: str, label: str) -> None:
     request = request_licences(session=session, actor=actor(admin), organisation_id=organisation.id, kind=kind,
-                               quantity=1500, message='  For the new Leeds office.  ')
+                               quantity=1500, message='  For the new Leeds office.  ', vendor=DEFAULT_VENDOR)
 
     requests, emails, audit = rows(db)
     assert [(r.id, r.organisation_id, r.kind, r.quantity, r.message, r.requested_by_name, r.requested_by_id,
@@ -57,7 +58,7 @@ def test_a_request_is_stored_and_emailed_to_sales(db, session: Session, organisa
 def test_the_quantity_may_be_anything_from_1_to_100000(db, session: Session, organisation: Organisation,
                                                        admin: User, quantity: int) -> None:
     request_licences(session=session, actor=actor(admin), organisation_id=organisation.id, kind='on_demand',
-                     quantity=quantity)
+                     quantity=quantity, vendor=DEFAULT_VENDOR)
 
     requests, emails, _ = rows(db)
     assert [r.quantity for r in requests] == [quantity]
@@ -66,7 +67,7 @@ def test_the_quantity_may_be_anything_from_1_to_100000(db, session: Session, org
 
 def test_without_a_message(db, session: Session, organisation: Organisation, admin: User) -> None:
     request_licences(session=session, actor=actor(admin), organisation_id=organisation.id, kind='on_demand',
-                     quantity=3, message='   ')
+                     quantity=3, message='   ', vendor=DEFAULT_VENDOR)
 
     requests, emails, _ = rows(db)
     assert requests[0].message is None
@@ -76,14 +77,14 @@ def test_without_a_message(db, session: Session, organisation: Organisation, adm
 def test_a_message_of_2000_characters_is_kept_whole(db, session: Session, organisation: Organisation,
                                                     admin: User) -> None:
     request_licences(session=session, actor=actor(admin), organisation_id=organisation.id, kind='on_demand',
-                     quantity=3, message='é' * 2000)
+                     quantity=3, message='é' * 2000, vendor=DEFAULT_VENDOR)
 
     assert rows(db)[0][0].message == 'é' * 2000
 
 
 def test_buy_now_is_a_purchase_request(db, session: Session, organisation: Organisation, admin: User) -> None:
     request_licences(session=session, actor=actor(admin), organisation_id=organisation.id, kind='managed_agent',
-                     quantity=25, purchase=True)
+                     quantity=25, purchase=True, vendor=DEFAULT_VENDOR)
 
     _, emails, audit = rows(db)
     assert emails[0].subject.startswith('Purchase requested: 25 Managed Agent licences')
@@ -96,7 +97,7 @@ def test_a_bad_quantity_is_refused_naming_the_range(db, session: Session, organi
                                                     admin: User, quantity: object) -> None:
     with pytest.raises(InvalidInput, match='whole number from 1 to 100,000'):
         request_licences(session=session, actor=actor(admin), organisation_id=organisation.id,
-                         kind='managed_agent', quantity=quantity)
+                         kind='managed_agent', quantity=quantity, vendor=DEFAULT_VENDOR)
 
     assert rows(db) == ([], [], [])
 
@@ -106,7 +107,7 @@ def test_a_bad_licence_type_is_refused(db, session: Session, organisation: Organ
                                        kind: object) -> None:
     with pytest.raises(InvalidInput, match='Managed Agent or On-demand'):
         request_licences(session=session, actor=actor(admin), organisation_id=organisation.id, kind=kind,
-                         quantity=5)
+                         quantity=5, vendor=DEFAULT_VENDOR)
 
     assert rows(db) == ([], [], [])
 
@@ -115,7 +116,7 @@ def test_a_message_over_2000_characters_is_refused(db, session: Session, organis
                                                    admin: User) -> None:
     with pytest.raises(InvalidInput, match='at most 2,000 characters'):
         request_licences(session=session, actor=actor(admin), organisation_id=organisation.id, kind='on_demand',
-                         quantity=5, message='x' * 2001)
+                         quantity=5, message='x' * 2001, vendor=DEFAULT_VENDOR)
 
     assert rows(db) == ([], [], [])
 
@@ -125,7 +126,7 @@ def test_a_message_that_is_not_text_is_refused(db, session: Session, organisatio
                                                message: object) -> None:
     with pytest.raises(InvalidInput, match='message'):
         request_licences(session=session, actor=actor(admin), organisation_id=organisation.id, kind='on_demand',
-                         quantity=5, message=message)
+                         quantity=5, message=message, vendor=DEFAULT_VENDOR)
 
     assert rows(db) == ([], [], [])
 
@@ -134,7 +135,7 @@ def test_each_request_is_its_own_row_and_email(db, session: Session, organisatio
                                                admin: User) -> None:
     for quantity in (5, 10):
         request_licences(session=session, actor=actor(admin), organisation_id=organisation.id, kind='on_demand',
-                         quantity=quantity)
+                         quantity=quantity, vendor=DEFAULT_VENDOR)
 
     requests, emails, audit = rows(db)
     assert [r.quantity for r in requests] == [5, 10]
@@ -170,7 +171,7 @@ def test_only_the_admin_team_marks_requests_handled(session, role):
 
 def test_the_sales_email_has_an_html_body_that_escapes_what_the_customer_typed(session, organisation, admin):
     request_licences(session=session, actor=actor(admin), organisation_id=organisation.id, kind='on_demand',
-                     quantity=1200, message='<b>urgent</b> & soon')
+                     quantity=1200, message='<b>urgent</b> & soon', vendor=DEFAULT_VENDOR)
     email = session.exec(select(OutboxEmail)).one()
     assert email.kind == 'licences_requested'
     assert 'Acme Remote Ltd' in email.body_html and 'NS-7781-QX' in email.body_html

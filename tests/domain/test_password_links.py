@@ -20,6 +20,7 @@ from dashboard.domain.auth.sessions import open_session, session_user_id
 from dashboard.domain.errors import InvalidInput, NotFound, PermissionDenied
 from dashboard.domain.mail.outbox_view import outbox_bodies
 from dashboard.domain.models import OutboxEmail, User
+from dashboard.domain.vendor import DEFAULT_VENDOR
 from tests.factories import actor, make_organisation, make_user
 
 URL = 'https://portal.example'
@@ -45,7 +46,8 @@ def outbox(session) -> list[OutboxEmail]:
 
 
 def test_a_reset_link_sets_the_password_once(session, person) -> None:
-    request_password_reset(session=session, email=' pat@EXAMPLE.com ', public_url=URL, client_address='10.0.0.1')
+    request_password_reset(session=session, email=' pat@EXAMPLE.com ', public_url=URL, client_address='10.0.0.1',
+                           vendor=DEFAULT_VENDOR)
     [email] = outbox(session)
     assert email.to_address == 'Pat@Example.com' and email.kind == 'password_reset'
     assert email.subject == 'Reset your 247connect password'
@@ -70,7 +72,7 @@ def test_a_reset_link_sets_the_password_once(session, person) -> None:
 def test_using_a_link_ends_every_session_of_the_user(session, person) -> None:
     tokens = [open_session(session=session, user_id=person.id) for _ in range(2)]
     session.commit()
-    request_password_reset(session=session, email=person.email, public_url=URL)
+    request_password_reset(session=session, email=person.email, public_url=URL, vendor=DEFAULT_VENDOR)
 
     use_link(session=session, token=emailed_token(session), password=NEW_PASSWORD, password_again=NEW_PASSWORD)
 
@@ -82,7 +84,7 @@ def test_using_a_link_ends_every_session_of_the_user(session, person) -> None:
 
 
 def test_an_expired_link_is_refused(session, person, monkeypatch) -> None:
-    request_password_reset(session=session, email=person.email, public_url=URL)
+    request_password_reset(session=session, email=person.email, public_url=URL, vendor=DEFAULT_VENDOR)
     token = emailed_token(session)
     later = clock.now() + timedelta(hours=1, seconds=1)
     monkeypatch.setattr(clock, 'now', lambda: later)
@@ -95,7 +97,7 @@ def test_an_expired_link_is_refused(session, person, monkeypatch) -> None:
 @pytest.mark.parametrize('token', ['', 'x', 'A' * 43, 'A' * 5000, '../../etc/passwd', 'abc def', "' OR 1=1 --",
                                    'Zm9v\x00bar'])
 def test_unknown_forged_and_overlong_tokens_are_refused_alike(session, person, token) -> None:
-    request_password_reset(session=session, email=person.email, public_url=URL)
+    request_password_reset(session=session, email=person.email, public_url=URL, vendor=DEFAULT_VENDOR)
     with pytest.raises(LinkNotValid) as refused:
         use_link(session=session, token=token, password=NEW_PASSWORD, password_again=NEW_PASSWORD)
     assert str(refused.value) == links.LINK_NOT_VALID
@@ -105,16 +107,16 @@ def test_unknown_forged_and_overlong_tokens_are_refused_alike(session, person, t
 
 
 def test_the_hash_of_a_token_is_not_a_token(session, person) -> None:
-    request_password_reset(session=session, email=person.email, public_url=URL)
+    request_password_reset(session=session, email=person.email, public_url=URL, vendor=DEFAULT_VENDOR)
     stored = session.exec(select(AccountLink)).one()
     with pytest.raises(LinkNotValid):
         use_link(session=session, token=stored.token_hash, password=NEW_PASSWORD, password_again=NEW_PASSWORD)
 
 
 def test_a_newer_reset_link_voids_the_older_one(session, person) -> None:
-    request_password_reset(session=session, email=person.email, public_url=URL)
+    request_password_reset(session=session, email=person.email, public_url=URL, vendor=DEFAULT_VENDOR)
     older = emailed_token(session)
-    request_password_reset(session=session, email=person.email, public_url=URL)
+    request_password_reset(session=session, email=person.email, public_url=URL, vendor=DEFAULT_VENDOR)
     newer = emailed_token(session)
 
     with pytest.raises(LinkNotValid):
@@ -128,7 +130,7 @@ def test_a_newer_reset_link_voids_the_older_one(session, person) -> None:
     ('a long password', 'a long passw0rd', 'not the same'),
 ])
 def test_a_password_that_will_not_do_leaves_the_link_usable(session, person, password, again, message) -> None:
-    request_password_reset(session=session, email=person.email, public_url=URL)
+    request_password_reset(session=session, email=person.email, public_url=URL, vendor=DEFAULT_VENDOR)
     token = emailed_token(session)
     with pytest.raises(InvalidInput, match=message):
         use_link(session=session, token=token, password=password, password_again=again)
@@ -139,7 +141,7 @@ def test_a_password_that_will_not_do_leaves_the_link_usable(session, person, pas
 def test_deactivated_users_and_cancelled_organisations_get_no_link_and_the_same_answer(session, person) -> None:
     deactivated = make_user(session, make_organisation(session), 'viewer', is_active=False)
     cancelled = make_user(session, make_organisation(session, cancelled_at=datetime(2026, 1, 1, tzinfo=UTC)), 'viewer')
-    answers = {request_password_reset(session=session, email=email, public_url=URL)
+    answers = {request_password_reset(session=session, email=email, public_url=URL, vendor=DEFAULT_VENDOR)
                for email in [deactivated.email, cancelled.email, 'nobody@example.com', person.email]}
     assert answers == {None}
     assert [email.to_address for email in outbox(session)] == [person.email]
@@ -149,7 +151,7 @@ def test_deactivated_users_and_cancelled_organisations_get_no_link_and_the_same_
 
 
 def test_a_link_stops_working_once_its_user_is_deactivated(session, person) -> None:
-    request_password_reset(session=session, email=person.email, public_url=URL)
+    request_password_reset(session=session, email=person.email, public_url=URL, vendor=DEFAULT_VENDOR)
     token = emailed_token(session)
     person.is_active = False
     session.add(person)
@@ -160,7 +162,8 @@ def test_a_link_stops_working_once_its_user_is_deactivated(session, person) -> N
 
 def test_nobody_can_have_a_person_mail_bombed(session, person) -> None:
     for n in range(links.RESETS_PER_ACCOUNT + 3):
-        request_password_reset(session=session, email=person.email, public_url=URL, client_address=f'10.0.0.{n}')
+        request_password_reset(session=session, email=person.email, public_url=URL, client_address=f'10.0.0.{n}',
+                               vendor=DEFAULT_VENDOR)
     assert len(outbox(session)) == links.RESETS_PER_ACCOUNT
 
 
@@ -168,9 +171,11 @@ def test_one_address_cannot_ask_for_resets_without_end(session) -> None:
     organisation = make_organisation(session)
     people = [make_user(session, organisation, 'viewer') for _ in range(links.RESETS_PER_ADDRESS + 2)]
     for someone in people:
-        request_password_reset(session=session, email=someone.email, public_url=URL, client_address='192.0.2.7')
+        request_password_reset(session=session, email=someone.email, public_url=URL, client_address='192.0.2.7',
+                               vendor=DEFAULT_VENDOR)
     assert len(outbox(session)) == links.RESETS_PER_ADDRESS
-    request_password_reset(session=session, email=people[-1].email, public_url=URL, client_address='192.0.2.8')
+    request_password_reset(session=session, email=people[-1].email, public_url=URL, client_address='192.0.2.8',
+                           vendor=DEFAULT_VENDOR)
     assert len(outbox(session)) == links.RESETS_PER_ADDRESS + 1
 
 
@@ -179,7 +184,8 @@ def test_the_admin_team_invites_a_user_without_a_password(session) -> None:
     admin = make_user(session, None, 'vendor_admin', full_name='Ada Admin')
     imported = make_user(session, organisation, 'viewer', full_name='Ivo Imported')
 
-    expires = invite_user(session=session, actor=actor(admin), user_id=imported.id, public_url=URL)
+    expires = invite_user(session=session, actor=actor(admin), user_id=imported.id, public_url=URL,
+                          vendor=DEFAULT_VENDOR)
 
     [email] = outbox(session)
     assert email.kind == 'invitation' and email.to_address == imported.email
@@ -203,10 +209,11 @@ def test_only_the_admin_team_invites(session) -> None:
     for role in ['sales', 'global_admin']:
         caller = make_user(session, None if role == 'sales' else organisation, role)
         with pytest.raises(PermissionDenied):
-            invite_user(session=session, actor=actor(caller), user_id=imported.id, public_url=URL)
+            invite_user(session=session, actor=actor(caller), user_id=imported.id, public_url=URL,
+                        vendor=DEFAULT_VENDOR)
         with pytest.raises(PermissionDenied):
             invite_everyone_without_password(session=session, actor=actor(caller), organisation_id=organisation.id,
-                                             public_url=URL)
+                                             public_url=URL, vendor=DEFAULT_VENDOR)
     assert outbox(session) == []
 
 
@@ -216,9 +223,9 @@ def test_who_cannot_be_invited(session, person) -> None:
     staff = make_user(session, None, 'sales')
     for user, error in [(person, InvalidInput), (gone, InvalidInput), (staff, NotFound)]:
         with pytest.raises(error):
-            invite_user(session=session, actor=admin, user_id=user.id, public_url=URL)
+            invite_user(session=session, actor=admin, user_id=user.id, public_url=URL, vendor=DEFAULT_VENDOR)
     with pytest.raises(NotFound):
-        invite_user(session=session, actor=admin, user_id=10**9, public_url=URL)
+        invite_user(session=session, actor=admin, user_id=10**9, public_url=URL, vendor=DEFAULT_VENDOR)
     assert outbox(session) == []
 
 
@@ -230,28 +237,28 @@ def test_invite_everyone_without_a_password_sends_nothing_twice(session) -> None
     make_user(session, organisation, 'viewer', is_active=False)
 
     assert invite_everyone_without_password(session=session, actor=admin, organisation_id=organisation.id,
-                                            public_url=URL) == 3
+                                            public_url=URL, vendor=DEFAULT_VENDOR) == 3
     assert invite_everyone_without_password(session=session, actor=admin, organisation_id=organisation.id,
-                                            public_url=URL) == 0
+                                            public_url=URL, vendor=DEFAULT_VENDOR) == 0
     assert sorted(email.to_address for email in outbox(session)) == sorted(user.email for user in without)
 
 
 def test_a_new_invitation_voids_the_older_one_but_not_a_reset(session) -> None:
     admin = actor(make_user(session, None, 'vendor_admin'))
     imported = make_user(session, make_organisation(session), 'viewer')
-    invite_user(session=session, actor=admin, user_id=imported.id, public_url=URL)
+    invite_user(session=session, actor=admin, user_id=imported.id, public_url=URL, vendor=DEFAULT_VENDOR)
     first = emailed_token(session)
-    invite_user(session=session, actor=admin, user_id=imported.id, public_url=URL)
+    invite_user(session=session, actor=admin, user_id=imported.id, public_url=URL, vendor=DEFAULT_VENDOR)
     with pytest.raises(LinkNotValid):
         check_link(session=session, token=first)
     second = emailed_token(session)
-    request_password_reset(session=session, email=imported.email, public_url=URL)
+    request_password_reset(session=session, email=imported.email, public_url=URL, vendor=DEFAULT_VENDOR)
     assert check_link(session=session, token=second) is AccountLinkPurpose.INVITATION
 
 
 def test_the_outbox_page_never_shows_a_link_token(session, person) -> None:
     reader = actor(make_user(session, None, 'sales'))
-    request_password_reset(session=session, email=person.email, public_url=URL)
+    request_password_reset(session=session, email=person.email, public_url=URL, vendor=DEFAULT_VENDOR)
     token = emailed_token(session)
     [email] = outbox(session)
     bodies = outbox_bodies(session=session, actor=reader, email_id=email.id)
@@ -263,9 +270,10 @@ def test_an_address_throttle_counts_only_its_window(session, person, monkeypatch
     start = datetime.now(UTC)
     for n in range(links.RESETS_PER_ADDRESS):
         request_password_reset(session=session, email=f'nobody{n}@example.com', public_url=URL,
-                               client_address='192.0.2.9', now=start)
-    request_password_reset(session=session, email=person.email, public_url=URL, client_address='192.0.2.9', now=start)
+                               client_address='192.0.2.9', now=start, vendor=DEFAULT_VENDOR)
+    request_password_reset(session=session, email=person.email, public_url=URL, client_address='192.0.2.9', now=start,
+                           vendor=DEFAULT_VENDOR)
     assert outbox(session) == []
     request_password_reset(session=session, email=person.email, public_url=URL, client_address='192.0.2.9',
-                           now=start + links.RESETS_PER_ADDRESS_WINDOW + timedelta(seconds=1))
+                           now=start + links.RESETS_PER_ADDRESS_WINDOW + timedelta(seconds=1), vendor=DEFAULT_VENDOR)
     assert len(outbox(session)) == 1

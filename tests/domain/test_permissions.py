@@ -26,6 +26,7 @@ from dashboard.domain.models import (
     Role,
     User,
 )
+from dashboard.domain.vendor import DEFAULT_VENDOR
 from tests.factories import actor, make_deletion_request, make_history, make_organisation, make_pool, make_user
 
 
@@ -87,13 +88,15 @@ ACTIONS = {
     'change_main_contact': Action(_no_preparation, lambda s, a, w: change_main_contact(
         session=s, actor=a, organisation_id=w.organisation.id, user_id=w.candidate.id), 'main_contact_changed'),
     'request_deletion': Action(_no_preparation, lambda s, a, w: request_deletion(
-        session=s, actor=a, organisation_id=w.organisation.id), 'deletion_requested'),
+        session=s, actor=a, organisation_id=w.organisation.id, vendor=DEFAULT_VENDOR), 'deletion_requested'),
     'withdraw_deletion': Action(_pending_request, lambda s, a, w: withdraw_deletion(
-        session=s, actor=a, organisation_id=w.organisation.id), 'deletion_withdrawn'),
+        session=s, actor=a, organisation_id=w.organisation.id, vendor=DEFAULT_VENDOR), 'deletion_withdrawn'),
     'request_licences': Action(_no_preparation, lambda s, a, w: request_licences(
-        session=s, actor=a, organisation_id=w.organisation.id, kind='managed_agent', quantity=5), 'licences_requested'),
+        session=s, actor=a, organisation_id=w.organisation.id, kind='managed_agent', quantity=5,
+        vendor=DEFAULT_VENDOR), 'licences_requested'),
     'buy': Action(_no_preparation, lambda s, a, w: request_licences(
-        session=s, actor=a, organisation_id=w.organisation.id, kind='on_demand', quantity=1, purchase=True),
+        session=s, actor=a, organisation_id=w.organisation.id, kind='on_demand', quantity=1, purchase=True,
+        vendor=DEFAULT_VENDOR),
         'licences_requested'),
 }
 
@@ -182,7 +185,7 @@ def test_a_customer_asking_for_an_organisation_that_does_not_exist_is_refused_no
     with pytest.raises(PermissionDenied):
         billing_view(session=session, actor=admin, organisation_id=world.other.id + 1000)
     with pytest.raises(PermissionDenied):
-        request_deletion(session=session, actor=admin, organisation_id=world.other.id + 1000)
+        request_deletion(session=session, actor=admin, organisation_id=world.other.id + 1000, vendor=DEFAULT_VENDOR)
 
 
 def test_viewer_sees_the_same_billing_view_as_an_admin(session: Session, world: World) -> None:

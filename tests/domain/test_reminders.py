@@ -12,6 +12,7 @@ from dashboard.config import get_settings
 from dashboard.domain.models import LicencePool, Organisation, OutboxEmail, User
 from dashboard.domain.renewals import reminders
 from dashboard.domain.renewals.reminders import due_stage, queue_renewal_reminders, queue_sales_digest
+from dashboard.domain.vendor import DEFAULT_VENDOR
 from tests.factories import make_deletion_request, make_organisation, make_pool, make_user
 
 NOW = datetime(2027, 1, 4, 9, 30, tzinfo=UTC)  # a Monday, ISO week 2027-W01
@@ -50,7 +51,7 @@ def test_each_stage_goes_out_once_on_its_day_however_often_the_job_runs(db, sess
     make_organisation(session)  # so that the pool's id is not its organisation's
     pool = make_pool(session, account(session), expiry_date=days(95))
 
-    queued = [queue_renewal_reminders(session=session, now=at(n) + timedelta(hours=hour))
+    queued = [queue_renewal_reminders(session=session, now=at(n) + timedelta(hours=hour), vendor=DEFAULT_VENDOR)
               for n in range(100) for hour in (0, 5)]
 
     assert sum(queued) == 4
@@ -62,13 +63,14 @@ def test_each_stage_goes_out_once_on_its_day_however_often_the_job_runs(db, sess
 
 def test_a_new_expiry_date_starts_over(db, session: Session) -> None:
     pool = make_pool(session, account(session), expiry_date=days(30))
-    assert queue_renewal_reminders(session=session, now=NOW) == 1
+    assert queue_renewal_reminders(session=session, now=NOW, vendor=DEFAULT_VENDOR) == 1
 
     pool.expiry_date = days(60)  # renewed for a month
     session.add(pool)
     session.commit()
-    assert queue_renewal_reminders(session=session, now=NOW) == 0  # the new date's 90-day stage is long past
-    assert queue_renewal_reminders(session=session, now=at(30)) == 1
+    assert queue_renewal_reminders(session=session, now=NOW,
+                                   vendor=DEFAULT_VENDOR) == 0  # the new date's 90-day stage is long past
+    assert queue_renewal_reminders(session=session, now=at(30), vendor=DEFAULT_VENDOR) == 1
 
     assert stages_sent(db) == [[f'expiry={days(30).isoformat()}', 'stage=30'],
                                [f'expiry={days(60).isoformat()}', 'stage=30']]
@@ -90,7 +92,7 @@ def test_the_main_contact_and_the_active_billing_users_get_it_once_each(db, sess
     session.commit()
     make_pool(session, organisation, expiry_date=days(7))
 
-    assert queue_renewal_reminders(session=session, now=NOW) == 1
+    assert queue_renewal_reminders(session=session, now=NOW, vendor=DEFAULT_VENDOR) == 1
 
     [email] = sent(db)
     assert email.to_address == 'Main@example.com, global@example.com, billing@example.com'
@@ -101,7 +103,7 @@ def test_a_main_contact_who_is_a_billing_user_is_written_to_once(db, session: Se
     organisation = account(session)
     make_pool(session, organisation, expiry_date=days(0))
 
-    queue_renewal_reminders(session=session, now=NOW)
+    queue_renewal_reminders(session=session, now=NOW, vendor=DEFAULT_VENDOR)
 
     [email] = sent(db)
     assert email.to_address.count('@') == 1
@@ -116,7 +118,7 @@ def test_an_inactive_main_contact_gets_nothing(db, session: Session) -> None:
     session.commit()
     make_pool(session, organisation, expiry_date=days(30))
 
-    queue_renewal_reminders(session=session, now=NOW)
+    queue_renewal_reminders(session=session, now=NOW, vendor=DEFAULT_VENDOR)
 
     assert [email.to_address for email in sent(db)] == [admin.email]
 
@@ -126,11 +128,11 @@ def test_an_organisation_without_anyone_to_tell_is_skipped_until_it_has_someone(
     make_user(session, organisation, 'viewer')
     make_pool(session, organisation, expiry_date=days(30))
 
-    assert queue_renewal_reminders(session=session, now=NOW) == 0
+    assert queue_renewal_reminders(session=session, now=NOW, vendor=DEFAULT_VENDOR) == 0
     assert sent(db) == []
 
     admin = make_user(session, organisation, 'billing_admin')
-    assert queue_renewal_reminders(session=session, now=at(1)) == 1  # the stage was not used up
+    assert queue_renewal_reminders(session=session, now=at(1), vendor=DEFAULT_VENDOR) == 1  # the stage was not used up
     assert [email.to_address for email in sent(db)] == [admin.email]
 
 
@@ -151,7 +153,7 @@ def test_cancelled_deleted_and_leaving_organisations_get_nothing_but_a_withdrawn
     make_deletion_request(session, withdrawn, status='withdrawn')
     make_pool(session, withdrawn, expiry_date=days(30))
 
-    assert queue_renewal_reminders(session=session, now=NOW) == 1
+    assert queue_renewal_reminders(session=session, now=NOW, vendor=DEFAULT_VENDOR) == 1
     assert [email.organisation_id for email in sent(db)] == [withdrawn.id]
 
 
@@ -168,12 +170,12 @@ def test_a_run_after_missed_days_catches_up_the_most_urgent_stage_only(db, sessi
     too_late = make_pool(session, organisation, 'on_demand', expiry_date=days(20))  # 30-day stage 10 days ago
     expired = make_pool(session, account(session), expiry_date=days(-1))  # missed its day
 
-    assert queue_renewal_reminders(session=session, now=NOW) == 1  # 7 days before, 2 days late
-    assert queue_renewal_reminders(session=session, now=at(1)) == 0
+    assert queue_renewal_reminders(session=session, now=NOW, vendor=DEFAULT_VENDOR) == 1  # 7 days before, 2 days late
+    assert queue_renewal_reminders(session=session, now=at(1), vendor=DEFAULT_VENDOR) == 0
     # The job does not run for 12 days: the other pool's 30-day stage is long past, its 7-day stage 1 day late.
-    assert queue_renewal_reminders(session=session, now=at(14)) == 1
+    assert queue_renewal_reminders(session=session, now=at(14), vendor=DEFAULT_VENDOR) == 1
     for n in range(15, 40):
-        queue_renewal_reminders(session=session, now=at(n))
+        queue_renewal_reminders(session=session, now=at(n), vendor=DEFAULT_VENDOR)
 
     assert [email.dedupe_key for email in sent(db)] == [
         f'renewal-reminder:pool={catch_up.id}:expiry={days(5).isoformat()}:stage=7',
@@ -187,19 +189,19 @@ def test_custom_stages(db, session: Session) -> None:
     make_pool(session, account(session), expiry_date=days(60))
 
     for n in range(70):
-        queue_renewal_reminders(session=session, now=at(n), stages=(60, 14))
+        queue_renewal_reminders(session=session, now=at(n), stages=(60, 14), vendor=DEFAULT_VENDOR)
 
     assert stages_sent(db) == [[f'expiry={days(60).isoformat()}', 'stage=60'],
                                [f'expiry={days(60).isoformat()}', 'stage=14']]
     with pytest.raises(ValueError, match='0 or more'):
-        queue_renewal_reminders(session=session, now=NOW, stages=(30, -1))
+        queue_renewal_reminders(session=session, now=NOW, stages=(30, -1), vendor=DEFAULT_VENDOR)
 
 
 def test_the_reminder_names_the_account_the_licences_and_the_expiry(db, session: Session) -> None:
     organisation = account(session, name='Acme <Remote> & Sons', serial_number='NS-4471-X')
     make_pool(session, organisation, 'on_demand', total=1200, in_use=850, expiry_date=date(2027, 2, 3))
 
-    queue_renewal_reminders(session=session, now=NOW)  # 30 days before
+    queue_renewal_reminders(session=session, now=NOW, vendor=DEFAULT_VENDOR)  # 30 days before
 
     [email] = sent(db)
     assert email.subject == 'On-demand licences for Acme <Remote> & Sons (NS-4471-X) expire in 30 days, on 3 Feb 2027'
@@ -216,7 +218,7 @@ def test_the_reminder_names_the_account_the_licences_and_the_expiry(db, session:
 def test_on_the_day_it_says_today(db, session: Session) -> None:
     make_pool(session, account(session, name='Acme', serial_number='SN-4471'), expiry_date=TODAY)
 
-    queue_renewal_reminders(session=session, now=NOW)
+    queue_renewal_reminders(session=session, now=NOW, vendor=DEFAULT_VENDOR)
 
     [email] = sent(db)
     assert email.subject == 'Managed Agent licences for Acme (SN-4471) expire today'
@@ -224,13 +226,14 @@ def test_on_the_day_it_says_today(db, session: Session) -> None:
 
 
 def test_the_digest_goes_out_once_a_week_on_its_day_or_the_first_run_after(db, session: Session) -> None:
-    monday = [queue_sales_digest(session=session, now=at(n)) for n in range(14)]
+    monday = [queue_sales_digest(session=session, now=at(n), vendor=DEFAULT_VENDOR) for n in range(14)]
     assert monday == [1, 0, 0, 0, 0, 0, 0, 1, 0, 0, 0, 0, 0, 0]
     assert [email.dedupe_key for email in sent(db, 'sales_digest')] == ['sales-digest:week=2027-W01',
                                                                       'sales-digest:week=2027-W02']
 
     # Wednesday's digest; the job does not run on Wednesday 20 Jan, so Thursday's run sends it.
-    wednesday = [queue_sales_digest(session=session, now=at(n), weekday=2) for n in (14, 15, 17, 18, 19, 20)]
+    wednesday = [queue_sales_digest(session=session, now=at(n), weekday=2,
+                                    vendor=DEFAULT_VENDOR) for n in (14, 15, 17, 18, 19, 20)]
     assert wednesday == [0, 0, 1, 0, 0, 0]
     assert [email.to_address for email in sent(db, 'sales_digest')] == [get_settings().vendor_sales_email] * 3
 
@@ -246,7 +249,7 @@ def test_the_digest_counts_and_lists_the_next_30_days_soonest_first(db, session:
     make_pool(session, account(session, region='uk'), expiry_date=days(-1))  # expired
     make_pool(session, account(session, cancelled_at=NOW), expiry_date=days(3))  # cancelled
 
-    assert queue_sales_digest(session=session, now=NOW) == 1
+    assert queue_sales_digest(session=session, now=NOW, vendor=DEFAULT_VENDOR) == 1
 
     [email] = sent(db, 'sales_digest')
     assert email.subject == 'Renewals digest 2027-W01: 3 renewals in the next 30 days'
@@ -275,7 +278,7 @@ def test_a_long_digest_is_capped(db, session: Session, monkeypatch) -> None:
     for n in range(5):
         make_pool(session, account(session, name=f'Account {n}'), expiry_date=days(n))
 
-    queue_sales_digest(session=session, now=NOW)
+    queue_sales_digest(session=session, now=NOW, vendor=DEFAULT_VENDOR)
 
     [email] = sent(db, 'sales_digest')
     assert 'Account 0' in email.body_text and 'Account 1' in email.body_text and 'Account 2' not in email.body_text
@@ -285,7 +288,7 @@ def test_a_long_digest_is_capped(db, session: Session, monkeypatch) -> None:
 def test_a_quiet_week_gets_an_all_quiet_digest(db, session: Session) -> None:
     make_pool(session, account(session), expiry_date=days(45))
 
-    assert queue_sales_digest(session=session, now=NOW) == 1
+    assert queue_sales_digest(session=session, now=NOW, vendor=DEFAULT_VENDOR) == 1
 
     [email] = sent(db, 'sales_digest')
     assert email.subject == 'Renewals digest 2027-W01: no renewals in the next 30 days'
@@ -304,10 +307,10 @@ def test_the_job_is_a_few_statements_however_many_pools(db, session: Session) ->
 
     event.listen(db.engine, 'before_cursor_execute', record)
     try:
-        first = queue_renewal_reminders(session=session, now=NOW)
+        first = queue_renewal_reminders(session=session, now=NOW, vendor=DEFAULT_VENDOR)
         first_run = list(statements)
         statements.clear()
-        second = queue_renewal_reminders(session=session, now=NOW)
+        second = queue_renewal_reminders(session=session, now=NOW, vendor=DEFAULT_VENDOR)
         second_run = list(statements)
     finally:
         event.remove(db.engine, 'before_cursor_execute', record)
@@ -321,7 +324,7 @@ def test_the_job_is_a_few_statements_however_many_pools(db, session: Session) ->
 def test_a_full_digest_lists_200_renewals_and_stays_small_enough_not_to_be_clipped(db, session: Session) -> None:
     bulk_accounts(session, 250, lambda n: days(n % 31))
 
-    queue_sales_digest(session=session, now=NOW)
+    queue_sales_digest(session=session, now=NOW, vendor=DEFAULT_VENDOR)
 
     [email] = sent(db, 'sales_digest')
     assert len(email.body_text.split('Soonest first:\n')[1].splitlines()) == 201  # 200 rows and 'and 50 more'

@@ -15,6 +15,7 @@ from dashboard.domain.deletion.requests import request_deletion
 from dashboard.domain.errors import PermissionDenied
 from dashboard.domain.models import AuditEntry, LicenceHistory, Organisation, User
 from dashboard.domain.organisations.licence_admin import add_pool, change_pool_expiry, change_pool_total, convert_trial
+from dashboard.domain.vendor import DEFAULT_VENDOR
 from tests.factories import actor, make_organisation, make_pool, make_user
 
 LATER = clock.today() + timedelta(days=300)
@@ -29,9 +30,9 @@ ADMIN_ACTIONS: dict[str, Callable[[Session, Actor, int], object]] = {
 }
 CUSTOMER_ACTIONS: dict[str, Callable[[Session, Actor, int], object]] = {
     'change main contact': lambda s, a, o: change_main_contact(session=s, actor=a, organisation_id=o, user_id=None),
-    'request deletion': lambda s, a, o: request_deletion(session=s, actor=a, organisation_id=o),
+    'request deletion': lambda s, a, o: request_deletion(session=s, actor=a, organisation_id=o, vendor=DEFAULT_VENDOR),
     'request licences': lambda s, a, o: request_licences(session=s, actor=a, organisation_id=o,
-                                                         kind='managed_agent', quantity=5),
+                                                         kind='managed_agent', quantity=5, vendor=DEFAULT_VENDOR),
 }
 
 
@@ -84,7 +85,7 @@ def test_nobody_acts_for_a_cancelled_organisation(session, org):
     session.add(org)
     session.commit()
     with pytest.raises(PermissionDenied, match='sign in again'):
-        request_deletion(session=session, actor=opened_with, organisation_id=org.id)
+        request_deletion(session=session, actor=opened_with, organisation_id=org.id, vendor=DEFAULT_VENDOR)
 
 
 def test_an_unchanged_account_still_acts(session, org):

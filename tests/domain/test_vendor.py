@@ -113,10 +113,11 @@ def test_password_links_name_the_product_given(db, session: Session, organisatio
     assert 'RemoteDesk' in invitation.subject and '247connect' not in invitation.body_text
 
 
-def test_an_operation_not_told_uses_the_default_vendor(db, session: Session, organisation: Organisation,
-                                                       admin: User) -> None:
-    request_licences(session=session, actor=actor(admin), organisation_id=organisation.id, kind='on_demand',
-                     quantity=5)
+def test_an_operation_not_told_the_vendor_is_refused(db, session: Session, organisation: Organisation,
+                                                     admin: User) -> None:
+    """A forgotten vendor is an error, not an email with the stock product's addresses."""
+    with pytest.raises(TypeError, match="missing 1 required keyword-only argument: 'vendor'"):
+        request_licences(session=session, actor=actor(admin), organisation_id=organisation.id,  # type: ignore[call-arg]
+                         kind='on_demand', quantity=5)
 
-    assert [email.to_address for email in emails(db)] == [DEFAULT_VENDOR.sales_email]
-
+    assert emails(db) == []

@@ -19,6 +19,7 @@ from dashboard.domain.deletion.requests import request_deletion
 from dashboard.domain.mail.outbox import queue_email
 from dashboard.domain.mail.templates import render_email
 from dashboard.domain.models import OutboxEmail
+from dashboard.domain.vendor import DEFAULT_VENDOR
 from dashboard.jobs import outbox_claims
 from dashboard.jobs.delivery import deliver_outbox
 from dashboard.jobs.outbox_claims import LEASE, claim_next
@@ -134,7 +135,8 @@ def test_the_mail_arrives_with_its_recipients_subject_text_and_html(db, smtp_ser
         organisation = make_organisation(session, name='Kestrel & Co', serial_number='KES-0042')
         email = render_email('licences_requested', what='More licences', quantity=25, kind_label='Managed Agent',
                              account=organisation.name, serial=organisation.serial_number, requester='Bea Brown',
-                             requester_email='bea@kestrel.example', message='For the <new> office')
+                             requester_email='bea@kestrel.example', message='For the <new> office',
+                             vendor=DEFAULT_VENDOR)
         queue_email(session=session, to=['sales@vendor.example', 'backup@vendor.example'], subject=email.subject,
                     body_text=email.body_text, body_html=email.body_html, organisation_id=organisation.id)
         session.commit()
@@ -466,7 +468,7 @@ def test_an_organisation_imported_with_a_control_character_in_its_name_still_get
     with db.session() as session:
         organisation = make_organisation(session, name=f'Evil{char}Ltd', serial_number='EVL-0001')
         admin = make_user(session, organisation, 'billing_admin', email='admin@evil.example')
-        request_deletion(session=session, actor=actor(admin), organisation_id=organisation.id)
+        request_deletion(session=session, actor=actor(admin), organisation_id=organisation.id, vendor=DEFAULT_VENDOR)
 
     sent = deliver_outbox(db, now=T0, settings=smtp_server.settings())
 

@@ -12,6 +12,7 @@ from dashboard.domain import clock
 from dashboard.domain.auth.accounts import active_user
 from dashboard.domain.deletion.requests import request_deletion
 from dashboard.domain.models import DeletionRequest, Organisation, OutboxEmail, User
+from dashboard.domain.vendor import DEFAULT_VENDOR
 from dashboard.jobs import Job, Schedule, run_due_jobs, session_job
 from tests.factories import actor, make_organisation, make_pool, make_user
 from tests.jobs.test_delivery import T0, queue, smtp_server  # noqa: F401 - a fixture
@@ -146,7 +147,8 @@ def test_the_jobs_carry_a_deletion_through_cancellation_and_purge_and_remind_bef
     make_pool(session, staying, expiry_date=end)
     make_user(session, staying, 'global_admin', email='sam@staying.example')
     session.commit()
-    request_deletion(session=session, actor=actor(admin), organisation_id=organisation.id, today=start.date())
+    request_deletion(session=session, actor=actor(admin), organisation_id=organisation.id, today=start.date(),
+                     vendor=DEFAULT_VENDOR)
 
     def run(at: datetime) -> dict[str, int]:
         return run_due_jobs(db, at)
@@ -177,7 +179,8 @@ def test_jobs_run_once_at_a_chosen_moment_to_try_the_lifecycle_by_hand(db, sessi
     end = date(2027, 3, 31)
     organisation = make_organisation(session, subscription_end=end)
     admin = make_user(session, organisation, 'global_admin')
-    request_deletion(session=session, actor=actor(admin), organisation_id=organisation.id, today=date(2027, 3, 1))
+    request_deletion(session=session, actor=actor(admin), organisation_id=organisation.id, today=date(2027, 3, 1),
+                     vendor=DEFAULT_VENDOR)
 
     simulate = ['jobs', 'run-once', '--simulate', '--at']
     assert main([*simulate, '2027-03-31T23:59:00']) == 0  # the effective date: still paid for
@@ -203,7 +206,8 @@ def test_jobs_run_once_refuses_a_moment_it_cannot_read(db, cli_environment, caps
 def _pending_request(session) -> tuple[Organisation, User]:
     organisation = make_organisation(session, subscription_end=date(2027, 3, 31))
     admin = make_user(session, organisation, 'global_admin')
-    request_deletion(session=session, actor=actor(admin), organisation_id=organisation.id, today=date(2026, 11, 1))
+    request_deletion(session=session, actor=actor(admin), organisation_id=organisation.id, today=date(2026, 11, 1),
+                     vendor=DEFAULT_VENDOR)
     return organisation, admin
 
 

@@ -20,6 +20,7 @@ from dashboard.domain.auth.accounts import find_user_by_email, set_password
 from dashboard.domain.auth.models import SignInEvent, SignInEventKind, UserSession
 from dashboard.domain.deletion.lifecycle import advance_deletions
 from dashboard.domain.models import LicenceRequest, Organisation
+from dashboard.domain.vendor import DEFAULT_VENDOR
 from tests.browser.conftest import CONTEXT_OPTIONS, REPO, World, log_in, serve
 from tests.browser.seed import PASSWORD
 from tests.factories import make_deletion_request, make_organisation, make_pool, make_user
@@ -163,7 +164,7 @@ def test_a_cancelled_account_ends_its_open_pages(world: World, fresh) -> None:
         with db.session() as session:
             organisation = session.get(Organisation, ids_of(world, email)[1])
             make_deletion_request(session, organisation, status='in_progress')
-            assert advance_deletions(session=session, now=clock.now()) == 1
+            assert advance_deletions(session=session, now=clock.now(), vendor=DEFAULT_VENDOR) == 1
     finally:
         db.engine.dispose()
     expect(page).to_have_url(f'{world.base_url}/login', timeout=ENDS_WITHIN_MS)

@@ -13,6 +13,7 @@ from dashboard.domain.deletion.requests import request_deletion
 from dashboard.domain.formatting import format_date
 from dashboard.domain.models import DeletionRequest, LicencePool, OutboxEmail
 from dashboard.domain.models import User as Person
+from dashboard.domain.vendor import DEFAULT_VENDOR
 from dashboard.ui import session_watch
 from tests.factories import actor
 from tests.ui.conftest import log_in
@@ -21,13 +22,14 @@ from tests.ui.conftest import log_in
 def _request(db, acme) -> DeletionRequest:
     with db.session() as session:
         requester = session.exec(select(Person).where(Person.email == acme.emails['billing_admin'])).one()
-        return request_deletion(session=session, actor=actor(requester), organisation_id=acme.organisation.id)
+        return request_deletion(session=session, actor=actor(requester), organisation_id=acme.organisation.id,
+                                vendor=DEFAULT_VENDOR)
 
 
 def _run_jobs(db, day) -> datetime:
     now = datetime.combine(day, time(6), UTC)
     with db.session() as session:
-        advance_deletions(session=session, now=now)
+        advance_deletions(session=session, now=now, vendor=DEFAULT_VENDOR)
         purge_personal_data(session=session, now=now)
     return now
 

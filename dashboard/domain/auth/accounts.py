@@ -87,6 +87,7 @@ def check_password(*, session: Session, email: str, password: str) -> PasswordCh
     a deactivated one), so that the time taken tells a stranger nothing."""
     user = find_user_by_email(session=session, email=email) if email and len(email) <= MAX_EMAIL_LENGTH else None
     stored = user.password_hash if user is not None and user.password_hash else _DUMMY_HASH
+    matches: bool  # `verify` says True or raises
     try:
         matches = _hasher.verify(stored, password if len(password) <= MAX_PASSWORD_INPUT else '')
     except (VerificationError, InvalidHashError):

@@ -16,7 +16,7 @@ from dashboard.domain.billing.licence_details import get_organisation
 from dashboard.domain.errors import InvalidInput, NotFound
 from dashboard.domain.formatting import format_timestamp
 from dashboard.domain.models import Role, User
-from dashboard.domain.vendor import DEFAULT_VENDOR, Vendor
+from dashboard.domain.vendor import Vendor
 
 MAX_PEOPLE_SHOWN = 200
 
@@ -56,16 +56,14 @@ def organisation_people(*, session: Session, actor: Actor, organisation_id: int)
     count = session.exec(select(func.count()).select_from(User).where(User.organisation_id == organisation_id)).one()
     uninvited = _invitable(session, organisation_id)
     pending = _pending_invitations(session, [user.id for user in users])
-    people = [PersonAccess(user_id=user.id, name=user.full_name, email=user.email, role=user.role,
-                           is_active=user.is_active, has_password=bool(user.password_hash),
-                           invited_until=pending.get(user.id)) for user in users]
+    people = [_person(user, pending) for user in users]
     invited = set(_pending_invitations(session, [user.id for user in uninvited]))
     return OrganisationPeople(people=people, count=count, without_password=len(uninvited),
                               not_invited=sum(user.id not in invited for user in uninvited))
 
 
 def invite_user(*, session: Session, actor: Actor, user_id: int, public_url: str,
-                vendor: Vendor = DEFAULT_VENDOR) -> datetime:
+                vendor: Vendor) -> datetime:
     """Emails the user a link to set their password (the email names `vendor`'s product), voiding an earlier
     invitation, and commits; returns when the new one expires. Only for the Admin Team, and only for an active
     customer user without a password."""
@@ -88,7 +86,7 @@ def invite_user(*, session: Session, actor: Actor, user_id: int, public_url: str
 
 
 def invite_everyone_without_password(*, session: Session, actor: Actor, organisation_id: int,
-                                     public_url: str, vendor: Vendor = DEFAULT_VENDOR) -> int:
+                                     public_url: str, vendor: Vendor) -> int:
     """Invites every active user of the organisation who has no password and no pending invitation (so a second
     click sends nothing twice), and commits; returns how many were invited."""
     actor.require_admin_team()
@@ -105,6 +103,13 @@ def invite_everyone_without_password(*, session: Session, actor: Actor, organisa
             invited += 1
     session.commit()
     return invited
+
+
+def _person(user: User, pending: dict[int, datetime]) -> PersonAccess:
+    assert user.id is not None  # read from the database
+    return PersonAccess(user_id=user.id, name=user.full_name, email=user.email, role=user.role,
+                        is_active=user.is_active, has_password=bool(user.password_hash),
+                        invited_until=pending.get(user.id))
 
 
 def _invite(session: Session, actor: Actor, user: User, public_url: str, vendor: Vendor) -> datetime:
@@ -129,5 +134,5 @@ def _pending_invitations(session: Session, user_ids: list[int | None]) -> dict[i
     rows = session.exec(select(AccountLink.user_id, func.max(AccountLink.expires_at)).where(
         col(AccountLink.user_id).in_(user_ids), AccountLink.purpose == AccountLinkPurpose.INVITATION,
         col(AccountLink.used_at).is_(None), col(AccountLink.expires_at) > clock.now())
-        .group_by(AccountLink.user_id)).all()
+        .group_by(col(AccountLink.user_id))).all()
     return dict(rows)

@@ -24,7 +24,7 @@ from dashboard.domain.errors import InvalidInput
 from dashboard.domain.mail.outbox import queue_email
 from dashboard.domain.mail.templates import render_email
 from dashboard.domain.models import User
-from dashboard.domain.vendor import DEFAULT_VENDOR, Vendor
+from dashboard.domain.vendor import Vendor
 
 log = logging.getLogger(__name__)
 
@@ -65,7 +65,7 @@ def token_hash(token: str) -> str:
 
 
 def request_password_reset(*, session: Session, email: str, public_url: str, client_address: str | None = None,
-                           now: datetime | None = None, vendor: Vendor = DEFAULT_VENDOR) -> None:
+                           now: datetime | None = None, vendor: Vendor) -> None:
     """Emails a reset link (naming `vendor`'s product) if `email` belongs to someone who may sign in, and commits.
     Returns nothing either way, and takes as long either way but for the email's rendering: the caller answers the
     same whatever happened."""
@@ -74,14 +74,14 @@ def request_password_reset(*, session: Session, email: str, public_url: str, cli
     if _recent_requests_from(session, client_address, now) >= RESETS_PER_ADDRESS:
         log.warning('Password reset refused: too many requests from one client address')
         return
-    user = find_user_by_email(session=session, email=email) if email else None
-    allowed = user is not None and is_allowed_to_sign_in(session=session, user=user)
-    if allowed and _recent_links(session, user, now) >= RESETS_PER_ACCOUNT:
+    found = find_user_by_email(session=session, email=email) if email else None
+    user = found if found is not None and is_allowed_to_sign_in(session=session, user=found) else None
+    if user is not None and _recent_links(session, user, now) >= RESETS_PER_ACCOUNT:
         log.warning('Password reset refused: too many reset emails to user %s', user.id)
         return
     record_sign_in_event(session=session, kind=SignInEventKind.RESET_REQUESTED, email=email,
-                         user_id=user.id if allowed else None, client_address=client_address)
-    if allowed:
+                         user_id=user.id if user is not None else None, client_address=client_address)
+    if user is not None:
         token = new_link(session, user, AccountLinkPurpose.PASSWORD_RESET, now=now)
         queue_link_email(session, user, 'password_reset', vendor, link=link_url(public_url, token),
                           hours=int(RESET_LIFETIME.total_seconds() // 3600))
@@ -106,7 +106,7 @@ def use_link(*, session: Session, token: str, password: str, password_again: str
     purpose = link.purpose
     user.password_hash = password_hash
     session.add(user)
-    ended = end_user_sessions(session=session, user_id=user.id, reason='password_reset')
+    ended = end_user_sessions(session=session, user_id=link.user_id, reason='password_reset')
     kind = SignInEventKind.PASSWORD_RESET if purpose is AccountLinkPurpose.PASSWORD_RESET \
         else SignInEventKind.INVITATION_ACCEPTED
     record_sign_in_event(session=session, kind=kind, user_id=user.id, email=user.email,
@@ -140,6 +140,7 @@ def _valid_link(session: Session, token: str) -> tuple[AccountLink, User]:
 def new_link(session: Session, user: User, purpose: AccountLinkPurpose, *, now: datetime,
               created_by_id: int | None = None) -> str:
     """A new link for the user, voiding the older unused ones of the same kind; returns its token."""
+    assert user.id is not None  # read from the database
     session.exec(update(AccountLink).where(col(AccountLink.user_id) == user.id, col(AccountLink.purpose) == purpose,
                                            col(AccountLink.used_at).is_(None), col(AccountLink.expires_at) > now)
                  .values(expires_at=now))

@@ -53,6 +53,7 @@ def live_session(*, session: Session, token: str | None, idle_timeout: timedelta
     if now - row.last_seen_at > idle_timeout:
         row.ended_at, row.end_reason = now, 'idle'
         session.add(row)
+        assert row.id is not None  # read from the database
         announce_sessions_ended(session, [row.id])
         session.commit()
         return None

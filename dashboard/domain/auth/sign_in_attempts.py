@@ -15,6 +15,7 @@ from dashboard.domain.auth.models import SignInEventKind
 from dashboard.domain.auth.throttle import (
     ACCOUNT_POLICY,
     ADDRESS_POLICY,
+    ThrottlePolicy,
     account_key,
     address_key,
     clear,
@@ -78,7 +79,7 @@ def too_many_attempts(wait: timedelta) -> str:
     return f'Too many attempts. Try again in {minutes} minute{"s" if minutes != 1 else ""}.'
 
 
-def _minutes(policy) -> str:
+def _minutes(policy: ThrottlePolicy) -> str:
     return f'{round(policy.lock_for.total_seconds() / 60)} minutes'
 
 

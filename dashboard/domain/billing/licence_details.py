@@ -86,7 +86,7 @@ def billing_view(*, session: Session, actor: Actor, organisation_id: int, today:
     pools = session.exec(select(LicencePool).where(LicencePool.organisation_id == organisation_id)).all()
     by_kind = {pool.kind: pool for pool in pools}
     users = session.exec(select(User).where(User.organisation_id == organisation_id, col(User.is_active))
-                         .order_by(User.full_name, User.id)).all()
+                         .order_by(col(User.full_name), col(User.id))).all()
     return BillingView(
         organisation_id=organisation_id,
         name=organisation.name,

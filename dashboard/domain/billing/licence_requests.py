@@ -11,14 +11,14 @@ from dashboard.domain.errors import InvalidInput, NotFound
 from dashboard.domain.mail.outbox import queue_email
 from dashboard.domain.mail.templates import render_email
 from dashboard.domain.models import LicenceKind, LicenceRequest
-from dashboard.domain.vendor import DEFAULT_VENDOR, Vendor
+from dashboard.domain.vendor import Vendor
 
 MAX_QUANTITY = 100_000
 MAX_MESSAGE = 2000
 
 
 def request_licences(*, session: Session, actor: Actor, organisation_id: int, kind: str, quantity: int,
-                     message: str = '', purchase: bool = False, vendor: Vendor = DEFAULT_VENDOR) -> LicenceRequest:
+                     message: str = '', purchase: bool = False, vendor: Vendor) -> LicenceRequest:
     """Records the request and emails it to `vendor`'s sales address."""
     actor.require_billing_permission(organisation_id)
     require_current(session=session, actor=actor)
@@ -63,9 +63,9 @@ def mark_licence_request_handled(*, session: Session, actor: Actor, request_id: 
     if request is None:
         raise NotFound(f'There is no licence request {request_id}.')
     # Only if still open when written: of two admins clicking at once, one handles it and the other is told.
-    handled = session.execute(update(LicenceRequest).where(col(LicenceRequest.id) == request_id,
-                                                           col(LicenceRequest.status) == OPEN)
-                              .values(status=HANDLED).execution_options(synchronize_session=False)).rowcount
+    handled = session.exec(update(LicenceRequest).where(col(LicenceRequest.id) == request_id,
+                                                        col(LicenceRequest.status) == OPEN)
+                           .values(status=HANDLED).execution_options(synchronize_session=False)).rowcount
     if handled != 1:
         session.rollback()
         raise InvalidInput('This request has already been handled.')

@@ -25,13 +25,13 @@ from dashboard.domain.clock import utc_date
 from dashboard.domain.deletion.notices import PURGE_DAYS, contact_addresses, queue_notice
 from dashboard.domain.formatting import format_date
 from dashboard.domain.models import AuditEntry, DeletionRequest, DeletionStatus, Organisation
-from dashboard.domain.vendor import DEFAULT_VENDOR, Vendor
+from dashboard.domain.vendor import Vendor
 
 log = logging.getLogger(__name__)
 SYSTEM_ACTOR = 'Scheduled job'  # the audit log's "who" for what the jobs do
 
 
-def advance_deletions(*, session: Session, now: datetime, vendor: Vendor = DEFAULT_VENDOR) -> int:
+def advance_deletions(*, session: Session, now: datetime, vendor: Vendor) -> int:
     """Starts and completes every request whose effective date (a UTC day) has ended, i.e. is before today; also
     finishes one that a crashed run left in progress. Returns how many it completed (accounts cancelled) in this run.
     The notices name `vendor`'s product and support address."""
@@ -54,7 +54,7 @@ def advance_deletions(*, session: Session, now: datetime, vendor: Vendor = DEFAU
 
 def _start(session: Session, request_id: int, now: datetime, vendor: Vendor) -> bool:
     """pending → in progress, with the notice that the cancellation starts."""
-    claimed = session.execute(
+    claimed = session.exec(
         update(DeletionRequest)
         .where(col(DeletionRequest.id) == request_id, col(DeletionRequest.status) == DeletionStatus.PENDING,
                col(DeletionRequest.effective_date) < utc_date(now))
@@ -75,7 +75,7 @@ def _start(session: Session, request_id: int, now: datetime, vendor: Vendor) -> 
 def _complete(session: Session, request_id: int, now: datetime, vendor: Vendor) -> bool:
     """The cancellation itself: the organisation is marked cancelled, which refuses its users' sign-ins and ends
     their open sessions; then in progress → completed, with the completion notice."""
-    claimed = session.execute(
+    claimed = session.exec(
         update(DeletionRequest)
         .where(col(DeletionRequest.id) == request_id, col(DeletionRequest.status) == DeletionStatus.IN_PROGRESS)
         .values(status=DeletionStatus.COMPLETED, completed_at=now).execution_options(synchronize_session=False)
@@ -86,10 +86,11 @@ def _complete(session: Session, request_id: int, now: datetime, vendor: Vendor) 
     request, organisation = _load(session, request_id)
     # The contacts are read now, while their users are still there: the purge comes later.
     contacts = contact_addresses(session=session, organisation=organisation, request=request)
-    session.execute(update(Organisation).where(col(Organisation.id) == organisation.id,
-                                               col(Organisation.cancelled_at).is_(None))
-                    .values(cancelled_at=now).execution_options(synchronize_session=False))
-    end_organisation_sessions(session=session, organisation_id=organisation.id, reason='organisation_cancelled')
+    session.exec(update(Organisation).where(col(Organisation.id) == organisation.id,
+                                            col(Organisation.cancelled_at).is_(None))
+                 .values(cancelled_at=now).execution_options(synchronize_session=False))
+    end_organisation_sessions(session=session, organisation_id=request.organisation_id,
+                              reason='organisation_cancelled')
     completed_on = utc_date(now)
     queue_notice(session=session, vendor=vendor, organisation=organisation, request=request, step='completed',
                  to=contacts, completed=format_date(completed_on),

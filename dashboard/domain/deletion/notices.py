@@ -29,7 +29,7 @@ def contact_addresses(*, session: Session, organisation: Organisation, request: 
     """The relevant contacts: the main contact, the requester and the billing users (global and billing admins);
     active users of the organisation only, each once."""
     users = session.exec(select(User).where(User.organisation_id == organisation.id, col(User.is_active))
-                         .order_by(User.full_name, User.id)).all()
+                         .order_by(col(User.full_name), col(User.id))).all()
     wanted = [user for user in users if user.id == organisation.main_contact_id] + \
         [user for user in users if user.id == request.requested_by_id] + \
         [user for user in users if user.role in BILLING_ROLES]

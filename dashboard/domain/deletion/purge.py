@@ -21,7 +21,7 @@ each email. It records itself: `purged_at` on the request and an audit entry `pe
 import logging
 from datetime import date, datetime
 
-from sqlalchemy import String, and_, case, cast, literal, or_, update
+from sqlalchemy import String, Update, and_, case, cast, literal, or_, update
 from sqlmodel import Session, col, select
 
 from dashboard.domain.actor import ADMIN_TEAM
@@ -75,7 +75,7 @@ def is_purge_due(completed_at: datetime, today: date) -> bool:
 
 
 def _purge(session: Session, request_id: int, now: datetime) -> bool:
-    claimed = session.execute(
+    claimed = session.exec(
         update(DeletionRequest)
         .where(col(DeletionRequest.id) == request_id, col(DeletionRequest.status) == DeletionStatus.COMPLETED,
                col(DeletionRequest.purged_at).is_(None))
@@ -100,8 +100,8 @@ def _remove_personal_data(session: Session, organisation: Organisation) -> dict[
     """Every table's personal data of the organisation; how many rows of each were changed."""
     org = organisation.id
 
-    def run(statement) -> int:
-        return session.execute(statement.execution_options(synchronize_session=False)).rowcount
+    def run(statement: Update) -> int:
+        return session.exec(statement.execution_options(synchronize_session=False)).rowcount
 
     placeholder = literal('deleted-user-') + cast(User.id, String) + literal('@invalid')
     vendor_users = select(User.id).where(col(User.organisation_id).is_(None))
@@ -109,28 +109,28 @@ def _remove_personal_data(session: Session, organisation: Organisation) -> dict[
         'main contact': run(update(Organisation).where(col(Organisation.id) == org,
                                                        col(Organisation.main_contact_id).is_not(None))
                             .values(main_contact_id=None)),
-        'users': run(update(User).where(User.organisation_id == org).values(
+        'users': run(update(User).where(col(User.organisation_id) == org).values(
             full_name=DELETED_USER, email=placeholder, email_key=placeholder, phone=None, password_hash=None,
             is_active=False)),
         'history rows': run(update(LicenceHistory).where(
-            LicenceHistory.organisation_id == org,
+            col(LicenceHistory.organisation_id) == org,
             or_(col(LicenceHistory.note).is_not(None),
                 and_(~col(LicenceHistory.by_vendor), col(LicenceHistory.actor) != ADMIN_TEAM))).values(
             actor=case((or_(col(LicenceHistory.by_vendor), col(LicenceHistory.actor) == ADMIN_TEAM),
                         LicenceHistory.actor), else_=literal(DELETED_USER)),
             note=None, row_hash=literal('purged-') + cast(LicenceHistory.id, String))),
-        'deletion requests': run(update(DeletionRequest).where(DeletionRequest.organisation_id == org).values(
+        'deletion requests': run(update(DeletionRequest).where(col(DeletionRequest.organisation_id) == org).values(
             requested_by_name=DELETED_USER,
             withdrawn_by_name=case((col(DeletionRequest.withdrawn_by_name).is_(None), None),
                                    else_=literal(DELETED_USER)))),
-        'licence requests': run(update(LicenceRequest).where(LicenceRequest.organisation_id == org).values(
+        'licence requests': run(update(LicenceRequest).where(col(LicenceRequest.organisation_id) == org).values(
             requested_by_name=DELETED_USER, message=None)),
-        'audit entries': run(update(AuditEntry).where(AuditEntry.organisation_id == org).values(
+        'audit entries': run(update(AuditEntry).where(col(AuditEntry.organisation_id) == org).values(
             actor_name=case((or_(col(AuditEntry.actor_id).in_(vendor_users),
-                                 and_(col(AuditEntry.actor_id).is_(None), AuditEntry.actor_name == SYSTEM_ACTOR)),
+                                 and_(col(AuditEntry.actor_id).is_(None), col(AuditEntry.actor_name) == SYSTEM_ACTOR)),
                              AuditEntry.actor_name), else_=literal(DELETED_USER)),
             details=case((col(AuditEntry.action).in_(IMPERSONAL_AUDIT_ACTIONS), AuditEntry.details), else_=''))),
-        'emails': run(update(OutboxEmail).where(OutboxEmail.organisation_id == org).values(
+        'emails': run(update(OutboxEmail).where(col(OutboxEmail.organisation_id) == org).values(
             to_address=REMOVED_ADDRESS,
             subject=f'Removed: an email about {organisation.name} ({organisation.serial_number})'[:300],
             body_text='This email was removed with the personal data of the account.', body_html=None,

@@ -17,7 +17,7 @@ from dashboard.domain.deletion.notices import PURGE_DAYS, contact_addresses, que
 from dashboard.domain.errors import InvalidInput, NotFound
 from dashboard.domain.formatting import format_date
 from dashboard.domain.models import DeletionRequest, DeletionStatus
-from dashboard.domain.vendor import DEFAULT_VENDOR, Vendor
+from dashboard.domain.vendor import Vendor
 
 __all__ = ['PURGE_DAYS', 'bring_deletion_forward', 'effective_date_for', 'request_deletion', 'withdraw_deletion']
 
@@ -28,7 +28,7 @@ def effective_date_for(subscription_end: date, today: date) -> date:
 
 
 def request_deletion(*, session: Session, actor: Actor, organisation_id: int, today: date | None = None,
-                     vendor: Vendor = DEFAULT_VENDOR) -> DeletionRequest:
+                     vendor: Vendor) -> DeletionRequest:
     """Records the request, emails `vendor`'s support and notifies the organisation's contacts, in one transaction; a
     second request while one is open returns the first."""
     actor.require_billing_permission(organisation_id)
@@ -63,7 +63,7 @@ def request_deletion(*, session: Session, actor: Actor, organisation_id: int, to
 
 
 def withdraw_deletion(*, session: Session, actor: Actor, organisation_id: int,
-                      vendor: Vendor = DEFAULT_VENDOR) -> DeletionRequest:
+                      vendor: Vendor) -> DeletionRequest:
     """Stops a pending request before the cancellation starts; `vendor`'s support and the contacts are told."""
     actor.require_billing_permission(organisation_id)
     organisation = get_organisation(session=session, organisation_id=organisation_id)
@@ -79,7 +79,7 @@ def withdraw_deletion(*, session: Session, actor: Actor, organisation_id: int,
         raise _too_late(request)
     # Only if still pending when written: the job that starts the cancellation may have got there first.
     now = clock.now()
-    withdrawn = session.execute(
+    withdrawn = session.exec(
         update(DeletionRequest)
         .where(col(DeletionRequest.id) == request.id, col(DeletionRequest.status) == DeletionStatus.PENDING)
         .values(status=DeletionStatus.WITHDRAWN, withdrawn_at=now, withdrawn_by_name=actor.name)
@@ -112,7 +112,7 @@ def _too_late(request: DeletionRequest) -> InvalidInput:
 
 
 def bring_deletion_forward(*, session: Session, actor: Actor, organisation_id: int, effective_date: date | str,
-                           today: date | None = None, vendor: Vendor = DEFAULT_VENDOR) -> DeletionRequest:
+                           today: date | None = None, vendor: Vendor) -> DeletionRequest:
     """The seed's "completed sooner": the Admin Team moves a pending request's effective date to an earlier day, from
     today on; the contacts are told the new date."""
     actor.require_admin_team()
@@ -131,7 +131,7 @@ def bring_deletion_forward(*, session: Session, actor: Actor, organisation_id: i
     if new_date >= previous:
         raise InvalidInput(f'The new effective date must be before the current one, {format_date(previous)}: it '
                            f'can only be brought forward.')
-    moved = session.execute(
+    moved = session.exec(
         update(DeletionRequest)
         .where(col(DeletionRequest.id) == request.id, col(DeletionRequest.status) == DeletionStatus.PENDING,
                col(DeletionRequest.effective_date) == previous)

@@ -17,14 +17,15 @@ def queue_email(*, session: Session, to: list[str] | str, subject: str, body_tex
     is queued only if no email with that key ever was, also when several processes try at once; returns whether it
     was queued."""
     recipients = [to] if isinstance(to, str) else to
-    values = {'to_address': ', '.join(dict.fromkeys(recipients)), 'subject': subject, 'body_text': body_text,
-              'body_html': body_html, 'organisation_id': organisation_id, 'kind': kind}
+    email = OutboxEmail(to_address=', '.join(dict.fromkeys(recipients)), subject=subject, body_text=body_text,
+                        body_html=body_html, organisation_id=organisation_id, kind=kind)
     if dedupe_key is None:
-        session.add(OutboxEmail(**values))
+        session.add(email)
         return True
     now = clock.now()
     insert = (sqlite.insert if session.get_bind().dialect.name == 'sqlite' else postgresql.insert)(OUTBOX)
-    statement = insert.values(**values, dedupe_key=dedupe_key, status=OutboxStatus.PENDING, attempts=0,
+    given = email.model_dump(exclude_unset=True)  # the fields set just above
+    statement = insert.values(**given, dedupe_key=dedupe_key, status=OutboxStatus.PENDING, attempts=0,
                               created_at=now, next_attempt_at=now).on_conflict_do_nothing(
         index_elements=['dedupe_key']).returning(OUTBOX.c.id)
-    return session.execute(statement).first() is not None  # no row back: the key was taken
+    return session.exec(statement).first() is not None  # no row back: the key was taken

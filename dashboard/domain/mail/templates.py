@@ -11,7 +11,7 @@ from pathlib import Path
 from jinja2 import Environment, FileSystemLoader, StrictUndefined, Template, select_autoescape
 
 from dashboard.domain.safe_text import header_text
-from dashboard.domain.vendor import DEFAULT_VENDOR, Vendor
+from dashboard.domain.vendor import Vendor
 
 TEMPLATES = Path(__file__).resolve().parents[2] / 'templates' / 'email'
 
@@ -23,7 +23,7 @@ class RenderedEmail:
     body_html: str
 
 
-def render_email(name: str, *, vendor: Vendor = DEFAULT_VENDOR, **values: object) -> RenderedEmail:
+def render_email(name: str, *, vendor: Vendor, **values: object) -> RenderedEmail:
     """The subject is rendered from the template's first line on its own and made one clean line, so that a name
     with a line break or a control character in it can neither end the subject early nor stop the email."""
     values = {'product': vendor.product_name, **values}

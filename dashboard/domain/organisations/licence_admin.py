@@ -4,10 +4,12 @@ Each action checks the caller, validates every value before it changes anything,
 row (the real person as actor, shown to customers as "Admin Team") in the same transaction as the change."""
 
 from datetime import date, datetime, timedelta
+from typing import TypeVar
 
 from sqlalchemy import Update, update
 from sqlalchemy.exc import IntegrityError
-from sqlmodel import Session, select
+from sqlmodel import Session, SQLModel, col, select
+from sqlmodel.sql.expression import SelectOfScalar
 
 from dashboard.domain import clock
 from dashboard.domain.actor import Actor
@@ -22,6 +24,7 @@ MAX_TOTAL = 1_000_000
 MAX_NOTE = 1000
 EARLIEST_DATE = date(2000, 1, 1)
 LATEST_YEARS = 10
+Model = TypeVar('Model', bound=SQLModel)
 
 
 def change_pool_total(*, session: Session, actor: Actor, organisation_id: int, kind: str, total: object,
@@ -37,7 +40,8 @@ def change_pool_total(*, session: Session, actor: Actor, organisation_id: int, k
         return False
     old = pool.total
     _update_if_unchanged(session, update(LicencePool).where(
-        LicencePool.id == pool.id, LicencePool.total == old, LicencePool.in_use <= total).values(total=total))
+        col(LicencePool.id) == pool.id, col(LicencePool.total) == old, col(LicencePool.in_use) <= total
+    ).values(total=total))
     record_history(session=session, organisation_id=organisation_id, actor=actor.name, by_vendor=True, kind=kind,
                    action=HistoryAction.LICENCES_INCREASED if total > old else HistoryAction.LICENCES_DECREASED,
                    old_value=old, new_value=total, note=note)
@@ -56,7 +60,7 @@ def change_pool_expiry(*, session: Session, actor: Actor, organisation_id: int, 
         return False
     old = pool.expiry_date
     _update_if_unchanged(session, update(LicencePool).where(
-        LicencePool.id == pool.id, LicencePool.expiry_date == old).values(expiry_date=expiry))
+        col(LicencePool.id) == pool.id, col(LicencePool.expiry_date) == old).values(expiry_date=expiry))
     record_history(session=session, organisation_id=organisation_id, actor=actor.name, by_vendor=True, kind=kind,
                    action=HistoryAction.EXPIRY_CHANGED, old_value=old.isoformat(), new_value=expiry.isoformat(),
                    note=note)
@@ -106,15 +110,15 @@ def convert_trial(*, session: Session, actor: Actor, organisation_id: int, subsc
         raise InvalidInput(f'{organisation.name} is already a paid account.')
     old_end = organisation.subscription_end
     _update_if_unchanged(session, update(Organisation).where(
-        Organisation.id == organisation_id, Organisation.plan == Plan.TRIAL).values(plan=Plan.PAID,
-                                                                                    subscription_end=end))
+        col(Organisation.id) == organisation_id, col(Organisation.plan) == Plan.TRIAL
+    ).values(plan=Plan.PAID, subscription_end=end))
     record_history(session=session, organisation_id=organisation_id, actor=actor.name, by_vendor=True,
                    action=HistoryAction.TRIAL_CONVERTED, old_value=old_end.isoformat(), new_value=end.isoformat(),
                    note=note or f'Subscription runs until {format_date(end)}')
     if extend_pools:
         # Read after the update above, which holds the write lock: no other change can come in between.
         pools = session.exec(select(LicencePool).where(LicencePool.organisation_id == organisation_id)
-                             .order_by(LicencePool.kind).execution_options(populate_existing=True)).all()
+                             .order_by(col(LicencePool.kind)).execution_options(populate_existing=True)).all()
         for pool in pools:
             if pool.expiry_date < end:
                 record_history(session=session, organisation_id=organisation_id, actor=actor.name, by_vendor=True,
@@ -144,12 +148,12 @@ def _update_if_unchanged(session: Session, statement: Update) -> None:
     """Runs an UPDATE whose WHERE repeats the values the change was decided on. On SQLite a read takes no lock, so
     another admin may have changed the row since; then nothing is updated and the change is refused, rather than
     overwriting theirs with a history row whose "old" value is no longer true."""
-    if session.execute(statement.execution_options(synchronize_session=False)).rowcount != 1:
+    if session.exec(statement.execution_options(synchronize_session=False)).rowcount != 1:
         session.rollback()
         raise InvalidInput('Someone else changed this a moment ago: look at the new figures and try again.')
 
 
-def _locked(session: Session, statement):
+def _locked(session: Session, statement: SelectOfScalar[Model]) -> Model | None:
     """The row, locked until the transaction ends where the database can (PostgreSQL): two admins changing the same
     pool at once then write history that follows one after the other. SQLite writes one transaction at a time."""
     return session.exec(statement.with_for_update()).first()

@@ -1,18 +1,20 @@
 """The Renewals chart's figures: per week (30, 60, 90 days), month (180 days, and overdue) and licence type, how
 many accounts renew and how many licences they hold."""
 
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 
 import pandas as pd
 from sqlalchemy import case, func, null, union_all
-from sqlmodel import Session, col, select
+from sqlmodel import Session, col
 
 from dashboard.domain import clock
 from dashboard.domain.actor import Actor
 from dashboard.domain.models import LicenceKind, LicencePool
 from dashboard.domain.renewals.filter import OVERDUE, RenewalsFilter, horizon_window, month_end, period_label
 from dashboard.domain.renewals.query import RenewalsQuery
+from dashboard.domain.wide_select import execute_wide, select_wide
 
 OVERDUE_MONTHS = 12  # overdue pools by month for a year; anything older in one bar before them
 
@@ -45,15 +47,15 @@ def renewals_by_period(*, session: Session, actor: Actor, renewals_filter: Renew
     # The bucket is worked out once, in a common table expression read twice (the database keeps it rather than
     # filter the pools again): PostgreSQL would not see a parameterised CASE in the select list and the same in
     # GROUP BY as one expression either.
-    pools = query.pools(select(bucket.label('bucket'), LicencePool.kind, LicencePool.total,
-                               LicencePool.organisation_id, LicencePool.expiry_date)) \
+    pools = query.pools(select_wide(bucket.label('bucket'), col(LicencePool.kind), col(LicencePool.total),
+                                    col(LicencePool.organisation_id), expiry)) \
         .where(*query.conditions(with_period=False)).cte('matched')
-    per_kind = select(pools.c.bucket, pools.c.kind, func.count().label('accounts'),
-                      func.sum(pools.c.total).label('licences'), func.min(pools.c.expiry_date).label('first')) \
+    per_kind = select_wide(pools.c.bucket, pools.c.kind, func.count().label('accounts'),
+                           func.sum(pools.c.total).label('licences'), func.min(pools.c.expiry_date).label('first')) \
         .group_by(pools.c.bucket, pools.c.kind)
-    per_period = select(pools.c.bucket, null().label('kind'), func.count(pools.c.organisation_id.distinct()),
-                        null(), null()).group_by(pools.c.bucket)
-    figures = pd.DataFrame(session.exec(union_all(per_kind, per_period)).all(),  # type: ignore[call-overload]
+    per_period = select_wide(pools.c.bucket, null().label('kind'), func.count(pools.c.organisation_id.distinct()),
+                             null(), null()).group_by(pools.c.bucket)
+    figures = pd.DataFrame(execute_wide(session, union_all(per_kind, per_period)).all(),
                            columns=['bucket', 'kind', 'accounts', 'licences', 'first'])
     by_kind = figures[figures['kind'].notna()]
     accounts = dict(zip(figures.loc[figures['kind'].isna(), 'bucket'], figures.loc[figures['kind'].isna(),
@@ -61,7 +63,7 @@ def renewals_by_period(*, session: Session, actor: Actor, renewals_filter: Renew
     return _periods(periods, by_kind, accounts)
 
 
-def chart_periods(horizon: str, today: date) -> list[tuple[date | None, date]]:
+def chart_periods(horizon: str, today: date) -> Sequence[tuple[date | None, date]]:
     """The periods' first and last days: weeks from Monday for up to 90 days, months for 180 days and for overdue
     pools (the last twelve months, and everything before them as one period with no first day)."""
     first, last = horizon_window(horizon, today)
@@ -70,7 +72,7 @@ def chart_periods(horizon: str, today: date) -> list[tuple[date | None, date]]:
         return [(None, months[0][0] - timedelta(days=1)), *months]
     assert first is not None
     if horizon == '180':
-        return _months(first, last)  # type: ignore[return-value]
+        return _months(first, last)
     monday = first - timedelta(days=first.weekday())
     return [(monday + timedelta(weeks=n), monday + timedelta(weeks=n, days=6))
             for n in range((last - monday).days // 7 + 1)]
@@ -90,7 +92,7 @@ def _add_months(day: date, months: int) -> date:
     return day.replace(year=index // 12, month=index % 12 + 1)
 
 
-def _periods(periods: list[tuple[date | None, date]], by_kind: pd.DataFrame, accounts: dict[int, int]
+def _periods(periods: Sequence[tuple[date | None, date]], by_kind: pd.DataFrame, accounts: dict[int, int]
              ) -> list[RenewalPeriod]:
     shown = []
     for number, (start, end) in enumerate(periods):

@@ -14,6 +14,7 @@ Like the other domain operations, each job commits its work itself, once, at the
 from collections import defaultdict
 from collections.abc import Iterator, Sequence
 from datetime import date, datetime, timedelta
+from typing import Any, TypeVar
 
 from sqlalchemy import ColumnElement, Select, exists, func, or_
 from sqlmodel import Session, col, select
@@ -33,7 +34,8 @@ from dashboard.domain.models import (
     Role,
     User,
 )
-from dashboard.domain.vendor import DEFAULT_VENDOR, Vendor
+from dashboard.domain.vendor import Vendor
+from dashboard.domain.wide_select import execute_wide, select_wide
 
 REMINDER_STAGES = (90, 30, 7, 0)
 CATCH_UP_DAYS = 7
@@ -41,10 +43,14 @@ DIGEST_DAYS = 30
 DIGEST_ROWS = 200
 RECIPIENT_ROLES = (Role.GLOBAL_ADMIN, Role.BILLING_ADMIN)
 BATCH = 1000  # ids or keys per IN (...) list
+Statement = TypeVar('Statement', bound=Select[*tuple[Any, ...]])
+Value = TypeVar('Value')
+# A pool due a reminder: id, licence type, total, in use, expiry date, organisation id, its name and serial number.
+DuePool = tuple[int | None, LicenceKind, int, int, date, int, str, str]
 
 
 def queue_renewal_reminders(*, session: Session, now: datetime, stages: Sequence[int] = REMINDER_STAGES,
-                            catch_up_days: int = CATCH_UP_DAYS, vendor: Vendor = DEFAULT_VENDOR) -> int:
+                            catch_up_days: int = CATCH_UP_DAYS, vendor: Vendor) -> int:
     """Queues the reminders due `now` (see the module's doc) to each account's main contact and billing users (global
     and billing admins), active ones only, and returns how many it queued. An account with none of them is skipped,
     its stage left unsent. Cancelled accounts, and accounts whose deletion has started, get none; nor do accounts with
@@ -60,23 +66,8 @@ def queue_renewal_reminders(*, session: Session, now: datetime, stages: Sequence
     if not stages:
         return 0
     today = utc_date(now)
-    expiring = or_(*(col(LicencePool.expiry_date).between(today + timedelta(days=max(stage - catch_up_days, 0)),
-                                                          today + timedelta(days=stage)) for stage in stages))
-    pools = session.exec(select(col(LicencePool.id).label('pool_id'), LicencePool.kind, LicencePool.total,
-                                LicencePool.in_use, LicencePool.expiry_date, LicencePool.organisation_id,
-                                Organisation.name, Organisation.serial_number)
-                         .join(Organisation, col(Organisation.id) == LicencePool.organisation_id)
-                         .where(expiring, *_renewing_accounts(), ~_deletion_requested())
-                         .order_by(LicencePool.expiry_date, LicencePool.id)).all()
-    due = {}
-    for pool in pools:
-        stage = due_stage((pool.expiry_date - today).days, stages, catch_up_days)
-        if stage is not None:
-            due[reminder_key(pool.pool_id, pool.expiry_date, stage)] = pool
-    for chunk in _batches(list(due)):
-        for key in session.exec(select(OutboxEmail.dedupe_key).where(col(OutboxEmail.dedupe_key).in_(chunk))):
-            del due[key]
-    recipients = _recipients(session, {pool.organisation_id for pool in due.values()})
+    due = _due_reminders(session, today, stages, catch_up_days)
+    recipients = _recipients(session, {pool[5] for pool in due.values()})
     queued = 0
     for key, (_, kind, total, in_use, expiry, account_id, name, serial) in due.items():
         if not recipients.get(account_id):
@@ -90,6 +81,30 @@ def queue_renewal_reminders(*, session: Session, now: datetime, stages: Sequence
                               kind='renewal_reminder', dedupe_key=key)
     session.commit()
     return queued
+
+
+def _due_reminders(session: Session, today: date, stages: list[int], catch_up_days: int) -> dict[str, DuePool]:
+    """The pools due a reminder today, by the reminder's key, but for those whose key was used already."""
+    expiring = or_(*(col(LicencePool.expiry_date).between(today + timedelta(days=max(stage - catch_up_days, 0)),
+                                                          today + timedelta(days=stage)) for stage in stages))
+    pools = execute_wide(session, select_wide(
+        col(LicencePool.id), col(LicencePool.kind), col(LicencePool.total), col(LicencePool.in_use),
+        col(LicencePool.expiry_date), col(LicencePool.organisation_id), col(Organisation.name),
+        col(Organisation.serial_number))
+        .join(Organisation, col(Organisation.id) == LicencePool.organisation_id)
+        .where(expiring, *_renewing_accounts(), ~_deletion_requested())
+        .order_by(col(LicencePool.expiry_date), col(LicencePool.id))).all()
+    due: dict[str, DuePool] = {}
+    for pool in pools:
+        pool_id, expiry = pool[0], pool[4]
+        assert pool_id is not None  # read from the database
+        stage = due_stage((expiry - today).days, stages, catch_up_days)
+        if stage is not None:
+            due[reminder_key(pool_id, expiry, stage)] = pool
+    taken: set[str | None] = set()
+    for chunk in _batches(list(due)):
+        taken.update(session.exec(select(col(OutboxEmail.dedupe_key)).where(col(OutboxEmail.dedupe_key).in_(chunk))))
+    return {key: pool for key, pool in due.items() if key not in taken}
 
 
 def due_stage(days_left: int, stages: Sequence[int], catch_up_days: int = CATCH_UP_DAYS) -> int | None:
@@ -111,7 +126,7 @@ def expires_when(days_left: int) -> str:
     return f'in {days_left} day{"" if days_left == 1 else "s"}'
 
 
-def queue_sales_digest(*, session: Session, now: datetime, weekday: int = 0, vendor: Vendor = DEFAULT_VENDOR) -> int:
+def queue_sales_digest(*, session: Session, now: datetime, weekday: int = 0, vendor: Vendor) -> int:
     """Once per ISO week, on `weekday` (0 is Monday) or the first run after it in that week: one email to `vendor`'s
     sales address with the renewals of the next 30 days (today and the 30 days after it, as the Renewals page's
     30-day horizon; cancelled accounts, and those whose deletion has started, left out): counts by licence type and
@@ -131,18 +146,19 @@ def queue_sales_digest(*, session: Session, now: datetime, weekday: int = 0, ven
     last = today + timedelta(days=DIGEST_DAYS)
     renewing = (col(LicencePool.expiry_date).between(today, last), *_renewing_accounts())
 
-    def pools(statement: Select) -> Select:
+    def pools(statement: Statement) -> Statement:
         return statement.select_from(LicencePool) \
             .join(Organisation, col(Organisation.id) == LicencePool.organisation_id).where(*renewing)
 
-    counts = session.exec(pools(select(Organisation.region, LicencePool.kind, func.count(),
-                                       func.sum(LicencePool.total))).group_by(Organisation.region, LicencePool.kind)
-                          ).all()
+    counts = session.exec(pools(select(col(Organisation.region), col(LicencePool.kind), func.count(),
+                                       func.sum(LicencePool.total)))
+                          .group_by(col(Organisation.region), col(LicencePool.kind))).all()
     accounts = session.exec(pools(select(func.count(col(Organisation.id).distinct())))).one()
-    rows = session.exec(pools(select(Organisation.name, Organisation.serial_number, LicencePool.kind,
-                                     LicencePool.expiry_date, LicencePool.in_use, LicencePool.total))
-                        .order_by(LicencePool.expiry_date, Organisation.name, Organisation.serial_number,
-                                  LicencePool.kind).limit(DIGEST_ROWS)).all()
+    rows = execute_wide(session, pools(select_wide(
+        col(Organisation.name), col(Organisation.serial_number), col(LicencePool.kind), col(LicencePool.expiry_date),
+        col(LicencePool.in_use), col(LicencePool.total)))
+        .order_by(col(LicencePool.expiry_date), col(Organisation.name), col(Organisation.serial_number),
+                  col(LicencePool.kind)).limit(DIGEST_ROWS)).all()
     renewals = sum(count for _, _, count, _ in counts)
     email = render_email('sales_digest', vendor=vendor, week=f'{year}-W{week:02d}', first=format_date(today),
                          last=format_date(last), days=DIGEST_DAYS, renewals=renewals, accounts=accounts,
@@ -156,7 +172,7 @@ def queue_sales_digest(*, session: Session, now: datetime, weekday: int = 0, ven
 
 def _renewing_accounts() -> tuple[ColumnElement[bool], ...]:
     """Accounts that can still renew: not cancelled, and no deletion started or done."""
-    deleted = exists().where(DeletionRequest.organisation_id == Organisation.id,
+    deleted = exists().where(col(DeletionRequest.organisation_id) == Organisation.id,
                              col(DeletionRequest.status).in_((DeletionStatus.IN_PROGRESS, DeletionStatus.COMPLETED)))
     return col(Organisation.cancelled_at).is_(None), ~deleted
 
@@ -164,7 +180,7 @@ def _renewing_accounts() -> tuple[ColumnElement[bool], ...]:
 def _deletion_requested() -> ColumnElement[bool]:
     """The account has a pending deletion request: it is leaving, so no 'renew your licences' reminder. (The sales
     digest still lists it: sales may want to talk to a leaving customer.)"""
-    return exists().where(DeletionRequest.organisation_id == Organisation.id,
+    return exists().where(col(DeletionRequest.organisation_id) == Organisation.id,
                           col(DeletionRequest.status) == DeletionStatus.PENDING)
 
 
@@ -178,6 +194,7 @@ def _recipients(session: Session, account_ids: set[int]) -> dict[int, list[str]]
             .where(col(User.organisation_id).in_(chunk), col(User.is_active).is_(True),
                    or_(col(User.role).in_(RECIPIENT_ROLES), is_main))
         for account_id, user_id, email, main in session.exec(statement):
+            assert account_id is not None and user_id is not None  # users of the accounts asked for
             found[account_id].append((not main, user_id, email))
     recipients = {}
     for account_id, users in found.items():
@@ -188,7 +205,7 @@ def _recipients(session: Session, account_ids: set[int]) -> dict[int, list[str]]
     return recipients
 
 
-def _digest_counts(counts: Sequence) -> dict[str, object]:
+def _digest_counts(counts: Sequence[tuple[Region, LicenceKind, int, int | None]]) -> dict[str, object]:
     """Renewals per region and licence type, with totals, and the licences they hold per licence type."""
     by_region = {region: {kind: 0 for kind in LicenceKind} for region in Region}
     licences = dict.fromkeys(LicenceKind, 0)
@@ -202,7 +219,7 @@ def _digest_counts(counts: Sequence) -> dict[str, object]:
     return {'kinds': kinds, 'regions': regions}
 
 
-def _digest_row(row, today: date) -> dict[str, object]:
+def _digest_row(row: tuple[str, str, LicenceKind, date, int, int], today: date) -> dict[str, object]:
     name, serial, kind, expiry, in_use, total = row
     return {'name': name, 'serial': serial, 'kind': kind.label, 'expiry': format_date(expiry),
             'days_left': (expiry - today).days, 'in_use': in_use, 'total': total,
@@ -215,6 +232,6 @@ def _checked_stages(stages: Sequence[int]) -> list[int]:
     return sorted(set(stages))
 
 
-def _batches(values: list) -> Iterator[list]:
+def _batches(values: list[Value]) -> Iterator[list[Value]]:
     for start in range(0, len(values), BATCH):
         yield values[start:start + BATCH]

@@ -19,6 +19,7 @@ from dashboard.domain import clock
 from dashboard.domain.actor import Actor
 from dashboard.domain.models import LicenceKind, LicencePool, Organisation, Plan, Region, User
 from dashboard.domain.organisations.account_types import AccountType, account_type_case
+from dashboard.domain.wide_select import execute_wide, select_wide
 
 BAND_PERCENT = 5  # the utilisation histogram's bands: [0 %, 5 %), [5 %, 10 %), ... [95 %, 100 %]
 BANDS = 100 // BAND_PERCENT
@@ -134,10 +135,12 @@ def _kinds(session: Session, today: date) -> dict[LicenceKind, KindUsage]:
     band = case((col(pool.total) == 0, null()),
                 (col(pool.in_use) * 100 >= col(pool.total) * (100 - BAND_PERCENT), BANDS - 1),  # 100 % too
                 else_=(col(pool.in_use) * BANDS) // col(pool.total))
-    live = (select(pool.kind, _on_trial().label('on_trial'), band.label('band'), pool.total, pool.in_use)
+    live = (select_wide(col(pool.kind), _on_trial().label('on_trial'), band.label('band'), col(pool.total),
+                        col(pool.in_use))
             .where(col(pool.expiry_date) >= today).subquery())
-    rows = session.exec(select(live.c.kind, live.c.on_trial, live.c.band, func.count(), func.sum(live.c.total),
-                               func.sum(live.c.in_use)).group_by(live.c.kind, live.c.on_trial, live.c.band)).all()
+    rows = execute_wide(session, select_wide(live.c.kind, live.c.on_trial, live.c.band, func.count(),
+                                             func.sum(live.c.total), func.sum(live.c.in_use))
+                        .group_by(live.c.kind, live.c.on_trial, live.c.band)).all()
     frame = pd.DataFrame(rows, columns=['kind', 'on_trial', 'band', 'accounts', 'total', 'in_use'])
     return {kind: _kind_usage(kind, frame[frame['kind'] == kind]) for kind in LicenceKind}
 
@@ -164,9 +167,9 @@ def _trials_ending(session: Session, today: date) -> tuple[tuple[TrialEnding, ..
     count = session.exec(select(func.count()).select_from(Organisation).where(*ending)).one()
     if not count:
         return (), 0
-    organisations = session.exec(
-        select(Organisation.id, Organisation.name, Organisation.serial_number, Organisation.region,
-               Organisation.subscription_end, User.full_name, User.email)
+    organisations = execute_wide(session, select_wide(
+        col(Organisation.id), col(Organisation.name), col(Organisation.serial_number), col(Organisation.region),
+        col(Organisation.subscription_end), col(User.full_name), col(User.email))
         .outerjoin(User, col(User.id) == Organisation.main_contact_id).where(*ending)
         .order_by(col(Organisation.subscription_end), col(Organisation.name), col(Organisation.id))
         .limit(TRIALS_LISTED)).all()
@@ -178,21 +181,24 @@ def _trials_ending(session: Session, today: date) -> tuple[tuple[TrialEnding, ..
     for organisation_id, kind, total, used in pools:
         totals.setdefault(organisation_id, {})[kind] = total
         in_use.setdefault(organisation_id, {})[kind] = used
-    return tuple(
-        TrialEnding(organisation_id=id_, name=name, serial_number=serial, region=region, ends_on=ends_on,
-                    days_left=(ends_on - today).days, contact_name=contact, contact_email=email,
-                    total={kind: totals.get(id_, {}).get(kind, 0) for kind in LicenceKind},
-                    in_use={kind: in_use.get(id_, {}).get(kind, 0) for kind in LicenceKind})
-        for id_, name, serial, region, ends_on, contact, email in organisations), count
+    trials = []
+    for id_, name, serial, region, ends_on, contact, email in organisations:
+        assert id_ is not None  # read from the database
+        trials.append(TrialEnding(organisation_id=id_, name=name, serial_number=serial, region=region,
+                                  ends_on=ends_on, days_left=(ends_on - today).days, contact_name=contact,
+                                  contact_email=email,
+                                  total={kind: totals.get(id_, {}).get(kind, 0) for kind in LicenceKind},
+                                  in_use={kind: in_use.get(id_, {}).get(kind, 0) for kind in LicenceKind}))
+    return tuple(trials), count
 
 
 def _expiring(session: Session, today: date) -> tuple[MonthExpiry, ...]:
     months = pd.period_range(pd.Period(today, 'M'), periods=EXPIRY_MONTHS, freq='M')
     end = (months[-1] + 1).start_time.date()
     rows = session.exec(
-        select(LicencePool.expiry_date, LicencePool.kind, func.count(), func.sum(LicencePool.total))
+        select(col(LicencePool.expiry_date), col(LicencePool.kind), func.count(), func.sum(LicencePool.total))
         .where(~_on_trial(), col(LicencePool.expiry_date) >= today, col(LicencePool.expiry_date) < end)
-        .group_by(LicencePool.expiry_date, LicencePool.kind)).all()
+        .group_by(col(LicencePool.expiry_date), col(LicencePool.kind))).all()
     frame = pd.DataFrame(rows, columns=['expiry_date', 'kind', 'accounts', 'licences'])
     frame['month'] = pd.PeriodIndex(pd.to_datetime(frame['expiry_date']), freq='M')
     monthly = frame.groupby(['month', 'kind'])[['accounts', 'licences']].sum()

@@ -4,7 +4,7 @@ or invitation link into a password. Neither needs anyone signed in, and neither 
 import logging
 
 from fastapi import Request
-from nicegui import background_tasks, run, ui
+from nicegui import background_tasks, ui
 
 from dashboard.config import get_settings
 from dashboard.db import Database
@@ -15,6 +15,7 @@ from dashboard.domain.errors import DomainError
 from dashboard.domain.vendor import Vendor
 from dashboard.ui.cards import public_card
 from dashboard.ui.client_address import request_address
+from dashboard.ui.io_bound import io_bound
 from dashboard.ui.paths import FORGOT_PASSWORD_PATH, LOGIN_PATH, SET_PASSWORD_PATH
 from dashboard.ui.refusal import Refusal
 from dashboard.ui.session import sign_out
@@ -46,7 +47,7 @@ def forgot_password_form(db: Database, vendor: Vendor, *, client_address: str | 
             return
         email.props(remove='error error-message')
         # The answer never waits for the work, so that it comes as fast whether the account exists or not.
-        background_tasks.create(run.io_bound(_request_reset, db, vendor, typed, public_url, client_address),
+        background_tasks.create(io_bound(_request_reset, db, vendor, typed, public_url, client_address),
                                 name='password reset request')
         answer.set_visibility(True)
         email.set_value('')
@@ -75,7 +76,7 @@ def _request_reset(db: Database, vendor: Vendor, email: str, public_url: str, cl
 
 async def set_password_form(db: Database, *, token: str, client_address: str | None) -> None:
     ui.add_head_html('<meta name="referrer" content="no-referrer">')
-    purpose = await run.io_bound(_check, db, token)
+    purpose = await io_bound(_check, db, token)
     invitation = purpose is AccountLinkPurpose.INVITATION
     with public_card('Choose your password' if invitation else 'Choose a new password'):
         if purpose is None:
@@ -87,7 +88,7 @@ async def set_password_form(db: Database, *, token: str, client_address: str | N
             first, second = password.value or '', again.value or ''
             button.props('loading')
             try:
-                await run.io_bound(_use, db, token, first, second, client_address)
+                await io_bound(_use, db, token, first, second, client_address)
             except LinkNotValid as refused:
                 error.say(str(refused))
                 form.set_visibility(False)

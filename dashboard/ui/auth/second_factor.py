@@ -4,7 +4,7 @@ does, once the step is passed, and the user id lives only in this page, never in
 
 import time
 
-from nicegui import run, ui
+from nicegui import ui
 
 from dashboard.db import Database
 from dashboard.domain.actor import Actor
@@ -13,6 +13,7 @@ from dashboard.domain.auth.two_factor import SecondFactor, pass_with_code, pass_
 from dashboard.ui.auth.code_entry import CodeEntry, Handler, call, code_input
 from dashboard.ui.auth.two_factor_setup import enrolment, recovery_codes_panel
 from dashboard.ui.client_address import client_address
+from dashboard.ui.io_bound import io_bound
 from dashboard.ui.paths import LOGIN_PATH
 from dashboard.ui.refusal import Refusal
 
@@ -26,7 +27,7 @@ async def second_factor_step(db: Database, user_id: int, on_passed: Handler, *,
                              within: ui.element | None = None) -> None:
     """Call right after the password is accepted. When this user needs no second step, calls `on_passed` at once;
     otherwise clears `within` (the login card) and asks for it there."""
-    actor, needed = await run.io_bound(_needed, db, user_id)
+    actor, needed = await io_bound(_needed, db, user_id)
     if needed is SecondFactor.NONE:
         await call(on_passed)
         return
@@ -51,7 +52,7 @@ def _ask_for_code(db: Database, actor: Actor, on_passed: Handler) -> None:
             error.say(EXPIRED)
             ui.timer(2, lambda: ui.navigate.to(LOGIN_PATH), once=True)
             return
-        await entry.send(lambda typed: run.io_bound(_pass, db, actor, typed, state['recovery'], client_address()),
+        await entry.send(lambda typed: io_bound(_pass, db, actor, typed, state['recovery'], client_address()),
                          then=lambda _: on_passed())
 
     def switch() -> None:

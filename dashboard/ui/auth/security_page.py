@@ -5,7 +5,8 @@ from collections.abc import Awaitable, Callable
 from typing import TypeVar
 
 from fastapi.responses import RedirectResponse
-from nicegui import run, ui
+from nicegui import ui
+from nicegui.awaitable_response import AwaitableResponse
 
 from dashboard.db import Database
 from dashboard.domain.actor import Actor
@@ -15,6 +16,7 @@ from dashboard.ui.auth.sign_in_log import sign_in_log
 from dashboard.ui.auth.two_factor_setup import enrolment, recovery_codes_panel
 from dashboard.ui.cards import titled_card
 from dashboard.ui.client_address import client_address
+from dashboard.ui.io_bound import io_bound
 from dashboard.ui.paths import SECURITY_PATH
 from dashboard.ui.refusal import Refusal
 from dashboard.ui.session import SignedIn, refuse_if_signed_out, signed_in, to_login
@@ -41,12 +43,12 @@ async def two_factor_card(db: Database, who: SignedIn) -> None:
     def may_act() -> bool:
         return not refuse_if_signed_out(actor)
 
-    def show(codes: list[str] | None = None, setting_up: bool = False):
+    def show(codes: list[str] | None = None, setting_up: bool = False) -> AwaitableResponse:
         return card.refresh(codes=codes, setting_up=setting_up)  # all arguments: refresh reuses the last ones
 
     @ui.refreshable
     async def card(codes: list[str] | None = None, setting_up: bool = False) -> None:
-        status = await run.io_bound(_status, db, actor)
+        status = await io_bound(_status, db, actor)
         with ui.card().classes('card p-6 w-full max-w-4xl gap-3').mark('two-factor'):
             with ui.row().classes('items-center gap-3'):
                 ui.icon('verified_user' if status.enabled else 'gpp_maybe', size='2rem',
@@ -71,7 +73,7 @@ async def two_factor_card(db: Database, who: SignedIn) -> None:
 
 
 def _enabled(db: Database, actor: Actor, status: TwoFactorStatus, may_act: Callable[[], bool],
-             show_codes: Callable[[list[str] | None], None]) -> None:
+             show_codes: Callable[[list[str]], object]) -> None:
     assert status.enabled_at is not None
     ui.label(f'On since {status.enabled_at:%d %b %Y}. After your password, you enter a code from your '
              'authenticator app.').classes('text-grey-8')
@@ -81,11 +83,11 @@ def _enabled(db: Database, actor: Actor, status: TwoFactorStatus, may_act: Calla
     if status.required:
         ui.label('The Admin Team must use two-factor sign-in: it cannot be turned off.').classes('text-sm text-grey-7')
 
-    def replace_codes(code: str) -> Awaitable[list[str] | None]:
-        return run.io_bound(_new_codes, db, actor, code, client_address())
+    def replace_codes(code: str) -> Awaitable[list[str]]:
+        return io_bound(_new_codes, db, actor, code, client_address())
 
     def turn_off(code: str) -> Awaitable[None]:
-        return run.io_bound(_disable, db, actor, code, client_address())
+        return io_bound(_disable, db, actor, code, client_address())
 
     def turned_off(_: None) -> None:
         ui.notify('Two-factor sign-in is off.', type='info')
@@ -101,7 +103,7 @@ def _enabled(db: Database, actor: Actor, status: TwoFactorStatus, may_act: Calla
                 'working.', 'Turn off', turn_off, turned_off, may_act)).props('outline no-caps color=negative')
 
 
-def _ask_code(title: str, text: str, action: str, check: Callable[[str], Awaitable[T]], then: Callable[[T], None],
+def _ask_code(title: str, text: str, action: str, check: Callable[[str], Awaitable[T]], then: Callable[[T], object],
               may_act: Callable[[], bool]) -> None:
     """A dialog asking for a current code from the app before a change to the second factor: `check(code)` makes
     the change; once it has, the dialog closes and `then` gets its result."""

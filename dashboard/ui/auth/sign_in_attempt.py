@@ -5,14 +5,13 @@ import asyncio
 import logging
 from dataclasses import dataclass
 
-from nicegui import run
-
 from dashboard.db import Database
 from dashboard.domain.actor import Actor
 from dashboard.domain.auth.accounts import MAX_EMAIL_LENGTH, check_password
 from dashboard.domain.auth.password_pool import PasswordCheckPool, ServiceBusy
 from dashboard.domain.auth.sign_in_attempts import record_failed_sign_in, record_password_accepted, sign_in_refusal
 from dashboard.ui.client_address import client_address
+from dashboard.ui.io_bound import io_bound
 
 logger = logging.getLogger('dashboard.sign_in')
 
@@ -26,7 +25,7 @@ class Attempt:
 async def attempt_sign_in(db: Database, pool: PasswordCheckPool, *, email: str, password: str,
                           address: str) -> Attempt:
     email = email.strip()[:MAX_EMAIL_LENGTH]
-    refused = await run.io_bound(_refusal, db, email, address)
+    refused = await io_bound(_refusal, db, email, address)
     if refused:
         return Attempt(actor=None, message=refused)
     try:

@@ -1,7 +1,7 @@
 """The sign-in log as a table: one person's entries (`sign_in_log`), or any list of entries (`sign_in_events_table`),
 newest first, with the time, what happened, the client address and the detail."""
 
-from nicegui import run, ui
+from nicegui import ui
 
 from dashboard.db import Database
 from dashboard.domain.actor import Actor
@@ -9,6 +9,7 @@ from dashboard.domain.auth.models import SignInEvent
 from dashboard.domain.auth.sign_in_log import user_sign_in_log
 from dashboard.domain.errors import DomainError
 from dashboard.domain.formatting import format_timestamp
+from dashboard.ui.io_bound import io_bound
 
 COLUMNS = [
     {'name': 'at', 'label': 'Time', 'field': 'at', 'align': 'left', 'style': 'white-space: nowrap'},
@@ -24,7 +25,7 @@ async def sign_in_log(db: Database, actor: Actor, user_id: int, *, limit: int = 
     """The newest `limit` entries of the user's log, as `actor` may see them: their own, or anyone's for the Admin
     Team. Await it inside the page's layout."""
     try:
-        events = await run.io_bound(_load, db, actor, user_id, limit)
+        events = await io_bound(_load, db, actor, user_id, limit)
     except DomainError as error:
         ui.label(str(error)).classes('text-negative').mark('sign-in-log-refused')
         return

@@ -6,7 +6,7 @@ import uuid
 
 from fastapi import Request
 from fastapi.responses import RedirectResponse
-from nicegui import app, run
+from nicegui import app
 
 from dashboard.db import Database
 from dashboard.domain.auth.events import record_sign_in_event
@@ -15,6 +15,7 @@ from dashboard.domain.auth.sessions import end_session, open_session
 from dashboard.domain.models import User
 from dashboard.ui.auth.sign_in_tickets import take_ticket
 from dashboard.ui.client_address import request_address
+from dashboard.ui.io_bound import io_bound
 from dashboard.ui.paths import COMPLETE_PATH, HOME_PATH, LOGIN_PATH
 from dashboard.ui.session import SESSION_KEY
 
@@ -27,7 +28,7 @@ def register(db: Database) -> None:
             return _no_store(RedirectResponse(LOGIN_PATH, status_code=303))
         address = request_address(request)
         previous = app.storage.user.get(SESSION_KEY)
-        token = await run.io_bound(_open, db, held.user_id, previous if isinstance(previous, str) else None, address)
+        token = await io_bound(_open, db, held.user_id, previous if isinstance(previous, str) else None, address)
         app.storage.user.clear()
         browser_id = str(uuid.uuid4())
         request.session['id'] = browser_id

@@ -7,7 +7,7 @@ from io import BytesIO
 
 import qrcode
 import qrcode.image.svg
-from nicegui import run, ui
+from nicegui import ui
 
 from dashboard.config import get_settings
 from dashboard.db import Database
@@ -16,6 +16,7 @@ from dashboard.domain.auth.totp import new_secret, provisioning_uri
 from dashboard.domain.auth.two_factor import enable_two_factor
 from dashboard.ui.auth.code_entry import CodeEntry, Handler, call, code_input
 from dashboard.ui.client_address import client_address
+from dashboard.ui.io_bound import io_bound
 from dashboard.ui.paths import LOGIN_PATH
 from dashboard.ui.refusal import Refusal
 
@@ -32,8 +33,8 @@ def enrolment(db: Database, actor: Actor, *, on_enabled: OnCodes, may_act: Check
         if not may_act():
             ui.navigate.to(LOGIN_PATH)
             return
-        await entry.send(lambda typed: run.io_bound(_enable, db, actor, secret, typed, client_address()),
-                         then=lambda codes: None if codes is None else on_enabled(codes))  # None: the app stops
+        await entry.send(lambda typed: io_bound(_enable, db, actor, secret, typed, client_address()),
+                         then=on_enabled)
 
     with ui.column().classes('gap-3 w-full').mark('enrolment'):
         ui.label('1. Scan this QR code with an authenticator app (for instance Google Authenticator, Microsoft '

@@ -7,13 +7,14 @@ import logging
 from collections.abc import Callable
 from typing import Any
 
-from nicegui import run, ui
+from nicegui import ui
 from nicegui.elements.mixins.value_element import ValueElement
 from sqlalchemy.exc import SQLAlchemyError
 
 from dashboard.db import Database
 from dashboard.domain.actor import Actor
 from dashboard.domain.errors import DomainError
+from dashboard.ui.io_bound import io_bound
 from dashboard.ui.refusal import Refusal
 from dashboard.ui.session import refuse_if_signed_out
 
@@ -52,7 +53,7 @@ class AdminForm:
         values = [field.value for field in self.fields]  # read here, on the page's thread
         self.button.props('loading')
         try:
-            message = await run.io_bound(self._run, values)
+            message = await io_bound(self._run, values)
         except DomainError as error:
             self.error.say(str(error))
         except SQLAlchemyError:  # e.g. the database busy for too long: the transaction was rolled back

@@ -5,7 +5,7 @@ from collections.abc import Awaitable, Callable
 from functools import partial
 
 from fastapi import Request
-from nicegui import run, ui
+from nicegui import ui
 
 from dashboard.db import Database
 from dashboard.domain import clock
@@ -27,6 +27,7 @@ from dashboard.ui.backoffice.access import backoffice_page
 from dashboard.ui.backoffice.people_card import people_card
 from dashboard.ui.billing.view import BillingTabs
 from dashboard.ui.cards import titled_card
+from dashboard.ui.io_bound import io_bound
 from dashboard.ui.live import follow_changes, survives_refresh
 from dashboard.ui.paths import ORGANISATION_PATH, ORGANISATIONS_PATH, organisation_path
 from dashboard.ui.session import SignedIn, refuse_if_signed_out
@@ -76,7 +77,7 @@ class OrganisationPanel:
         self.dialog_host: ui.element | None = None
 
     async def load(self) -> None:
-        self.view, self.pending, self.deletion, self.people = await run.io_bound(self._read)
+        self.view, self.pending, self.deletion, self.people = await io_bound(self._read)
 
     def _read(self) -> tuple[BillingView, PendingRequests, DeletionProgress | None, OrganisationPeople]:
         with self.db.session() as session:
@@ -198,7 +199,7 @@ class OrganisationPanel:
             with self.db.session() as session:
                 mark_licence_request_handled(session=session, actor=self.actor, request_id=request_id)
         try:
-            await run.io_bound(mark)
+            await io_bound(mark)
         except DomainError as error:
             ui.notify(str(error), type='negative')
         else:

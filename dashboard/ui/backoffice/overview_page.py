@@ -3,7 +3,7 @@
 from datetime import timedelta
 
 from fastapi import Request
-from nicegui import run, ui
+from nicegui import ui
 
 from dashboard.db import Database
 from dashboard.domain import clock
@@ -23,6 +23,7 @@ from dashboard.ui.backoffice.access import backoffice_page
 from dashboard.ui.backoffice.overview_charts import MEASURES, distribution_figure, expiry_figure, organisations_figure
 from dashboard.ui.billing.history_chart import KIND_COLOURS
 from dashboard.ui.cards import titled_card
+from dashboard.ui.io_bound import io_bound
 from dashboard.ui.live import follow_changes
 from dashboard.ui.paths import OVERVIEW_PATH, organisation_path
 from dashboard.ui.session import SignedIn
@@ -36,7 +37,7 @@ FIGURES = {  # the headline cards: key, title, icon, colour
     'sold': ('Licences sold', 'key', 'primary'),
     'in_use': ('Licences in use', 'devices', 'primary'),
 }
-TRIAL_COLUMNS = [
+TRIAL_COLUMNS: list[dict[str, object]] = [
     {'name': 'name', 'label': 'Account name / serial number', 'field': 'name', 'align': 'left', 'sortable': True},
     {'name': 'region', 'label': 'Region', 'field': 'region', 'align': 'left'},
     {'name': 'ends', 'label': 'Trial ends', 'field': 'ends', 'align': 'left', 'classes': 'whitespace-nowrap'},
@@ -73,7 +74,7 @@ class OverviewBoard:
         self.stale = False
 
     async def load(self) -> None:
-        self.overview = await run.io_bound(self._read)
+        self.overview = await io_bound(self._read)
         self.read_at = clock.now()
 
     def _read(self) -> UsageOverview:

@@ -5,7 +5,8 @@ import logging
 from collections.abc import Awaitable, Callable
 from functools import partial
 
-from nicegui import run, ui
+from nicegui import ui
+from nicegui.events import GenericEventArguments
 from sqlalchemy.exc import SQLAlchemyError
 from sqlmodel import Session
 
@@ -25,6 +26,7 @@ from dashboard.domain.formatting import format_timestamp
 from dashboard.domain.vendor import Vendor
 from dashboard.ui.backoffice.admin_form import AdminForm
 from dashboard.ui.cards import titled_card
+from dashboard.ui.io_bound import io_bound
 from dashboard.ui.session import refuse_if_signed_out
 from dashboard.ui.table_events import MAX_ID
 
@@ -51,7 +53,7 @@ def people_card(db: Database, actor: Actor, organisation_id: int, vendor: Vendor
     admin = actor.is_admin_team
     invitable = {person.user_id: person.name for person in people.people if person.may_be_invited}
 
-    async def invite(event) -> None:
+    async def invite(event: GenericEventArguments) -> None:
         user_id = event.args
         if not isinstance(user_id, int) or isinstance(user_id, bool) or not 0 < user_id <= MAX_ID \
                 or user_id not in invitable:
@@ -104,7 +106,7 @@ def _row(person: PersonAccess) -> dict[str, object]:
 
 async def _act(work: Work, reload: Callable[[], Awaitable[None]]) -> None:
     try:
-        message = await run.io_bound(work)
+        message = await io_bound(work)
     except DomainError as error:
         ui.notify(str(error), type='negative')
     except SQLAlchemyError:

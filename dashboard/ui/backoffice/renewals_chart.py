@@ -6,6 +6,7 @@ from datetime import date, timedelta
 
 import pandas as pd
 from nicegui import ui
+from nicegui.events import GenericEventArguments
 
 from dashboard.domain.models import LicenceKind
 from dashboard.domain.renewals.pipeline import HORIZONS, RenewalPeriod, RenewalsFilter
@@ -50,7 +51,7 @@ class RenewalsChart:
             self.plot = ui.plotly(figure).classes('w-full h-64').mark('renewals-chart')
             self.plot.on('plotly_click', self._clicked, js_handler=_CLICKED_PERIOD)
 
-    async def _clicked(self, event) -> None:
+    async def _clicked(self, event: GenericEventArguments) -> None:
         try:
             start, end = (bounded_day(value) for value in event.args)
         except (TypeError, ValueError):
@@ -68,7 +69,8 @@ def renewals_figure(periods: list[RenewalPeriod], renewals_filter: RenewalsFilte
                            **{f'licences_{kind}': count for kind, count in period.licences_by_kind.items()},
                            **{f'accounts_{kind}': count for kind, count in period.accounts_by_kind.items()}}
                           for period in periods])
-    chosen = frame['start'] == (renewals_filter.period_start.isoformat() if renewals_filter.has_period else None)
+    chosen_start = renewals_filter.period_start if renewals_filter.has_period else None
+    chosen = frame['start'] == (chosen_start.isoformat() if chosen_start is not None else None)
     opacity = [1.0 if is_chosen or not chosen.any() else 0.35 for is_chosen in chosen]
     kinds = [LicenceKind(renewals_filter.kind)] if renewals_filter.kind else list(LicenceKind)
     traces: list[dict] = [{

@@ -2,7 +2,7 @@
 for a lost phone), and the newest failures and locks."""
 
 from fastapi import Request
-from nicegui import run, ui
+from nicegui import ui
 
 from dashboard.db import Database
 from dashboard.domain.actor import Actor
@@ -14,6 +14,7 @@ from dashboard.domain.models import User
 from dashboard.ui.auth.sign_in_log import sign_in_events_table, sign_in_log
 from dashboard.ui.backoffice.access import backoffice_page
 from dashboard.ui.backoffice.two_factor_reset import reset_two_factor_button
+from dashboard.ui.io_bound import io_bound
 from dashboard.ui.paths import SIGN_INS_PATH
 from dashboard.ui.session import SignedIn, refuse_if_signed_out
 from dashboard.ui.theme import frame
@@ -24,7 +25,7 @@ def register(db: Database) -> None:
     async def sign_ins_page(who: SignedIn, request: Request) -> None:
         with frame(who, 'Sign-ins', active=SIGN_INS_PATH):
             try:
-                trouble = await run.io_bound(_trouble, db, who.actor)
+                trouble = await io_bound(_trouble, db, who.actor)
             except DomainError as error:
                 with ui.card().classes('card p-6 max-w-xl'):
                     ui.label(str(error)).classes('text-grey-8').mark('refused')
@@ -59,7 +60,7 @@ class SignInSearch:
         if refuse_if_signed_out(self.actor):
             return
         try:
-            user = await run.io_bound(_find, self.db, self.actor, self.email.value or '')
+            user = await io_bound(_find, self.db, self.actor, self.email.value or '')
         except DomainError as error:
             ui.notify(str(error), type='negative')
             return

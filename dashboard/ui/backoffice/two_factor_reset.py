@@ -3,13 +3,14 @@ place beside a person in any list of users the Admin Team sees."""
 
 from collections.abc import Awaitable, Callable
 
-from nicegui import run, ui
+from nicegui import ui
 
 from dashboard.db import Database
 from dashboard.domain.actor import Actor
 from dashboard.domain.auth.two_factor import reset_two_factor
 from dashboard.domain.errors import DomainError
 from dashboard.ui.client_address import client_address
+from dashboard.ui.io_bound import io_bound
 from dashboard.ui.session import refuse_if_signed_out
 
 
@@ -24,7 +25,7 @@ def reset_two_factor_button(db: Database, actor: Actor, *, user_id: int, name: s
             return
         button.disable()
         try:
-            ended = await run.io_bound(_reset, db, actor, user_id, client_address())
+            ended = await io_bound(_reset, db, actor, user_id, client_address())
         except DomainError as refused:
             ui.notify(str(refused), type='negative')
             return

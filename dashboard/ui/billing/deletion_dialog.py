@@ -2,7 +2,7 @@
 
 from datetime import date
 
-from nicegui import run, ui
+from nicegui import ui
 
 from dashboard.db import Database
 from dashboard.domain import clock
@@ -12,6 +12,7 @@ from dashboard.domain.deletion.requests import PURGE_DAYS, effective_date_for, r
 from dashboard.domain.errors import DomainError
 from dashboard.domain.formatting import format_date
 from dashboard.domain.vendor import Vendor
+from dashboard.ui.io_bound import io_bound
 from dashboard.ui.session import refuse_if_signed_out
 
 
@@ -34,7 +35,7 @@ async def confirm_deletion(db: Database, actor: Actor, view: BillingView, vendor
             return
         confirm.disable()  # a double click sends one request; the domain would return the same one anyway
         try:
-            await run.io_bound(_request, db, actor, view.organisation_id, vendor)
+            await io_bound(_request, db, actor, view.organisation_id, vendor)
         except DomainError as error:
             ui.notify(str(error), type='negative')
             dialog.submit(False)

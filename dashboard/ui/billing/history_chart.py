@@ -3,12 +3,13 @@
 from collections.abc import Awaitable, Callable
 
 import pandas as pd
-from nicegui import run, ui
+from nicegui import ui
 
 from dashboard.db import Database
 from dashboard.domain.actor import Actor
 from dashboard.domain.history.query import licence_totals_series
 from dashboard.domain.models import LicenceKind
+from dashboard.ui.io_bound import io_bound
 
 KIND_COLOURS = {LicenceKind.MANAGED_AGENT: '#1f4e79', LicenceKind.ON_DEMAND: '#f57c00'}
 
@@ -23,7 +24,7 @@ def licence_totals_chart(db: Database, actor: Actor, organisation_id: int) -> Ca
             ui.spinner(size='lg')
 
     async def fill() -> None:
-        series = await run.io_bound(_read, db, actor, organisation_id)
+        series = await io_bound(_read, db, actor, organisation_id)
         body.clear()
         body.classes(remove='h-60 items-center justify-center')
         with body:

@@ -2,7 +2,7 @@
 
 from fastapi import HTTPException, Request
 from fastapi.responses import StreamingResponse
-from nicegui import app, run
+from nicegui import app
 
 from dashboard.db import Database
 from dashboard.domain.actor import Actor
@@ -10,6 +10,7 @@ from dashboard.domain.billing.licence_details import get_organisation
 from dashboard.domain.errors import DomainError
 from dashboard.domain.history.query import HistoryFilter, export_history_csv
 from dashboard.ui.csv_download import csv_download
+from dashboard.ui.io_bound import io_bound
 from dashboard.ui.paths import HISTORY_EXPORT_PATH
 from dashboard.ui.session import signed_in
 
@@ -24,7 +25,7 @@ def register(db: Database) -> None:
         if history_filter.errors:
             raise HTTPException(status_code=400, detail=' '.join(history_filter.errors))
         try:
-            serial = await run.io_bound(_check, db, who.actor, organisation_id)
+            serial = await io_bound(_check, db, who.actor, organisation_id)
         except DomainError as error:
             raise HTTPException(status_code=403, detail=str(error)) from error
         return await csv_download(

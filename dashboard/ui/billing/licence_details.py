@@ -1,6 +1,6 @@
 """The Licence details tab: Account information, Licence information and Main contact cards."""
 
-from nicegui import events, run, ui
+from nicegui import events, ui
 
 from dashboard.db import Database
 from dashboard.domain import clock
@@ -20,6 +20,7 @@ from dashboard.ui.billing.deletion_timeline import deletion_timeline
 from dashboard.ui.billing.licence_request_dialog import open_licence_request_dialog
 from dashboard.ui.cards import titled_card
 from dashboard.ui.format import days_class, days_left_text
+from dashboard.ui.io_bound import io_bound
 from dashboard.ui.live import survives_refresh
 from dashboard.ui.session import refuse_if_signed_out
 
@@ -50,7 +51,7 @@ class LicenceDetails:
         return self.actor.may_act_on_billing(self.organisation_id)
 
     async def load(self) -> None:
-        self.view, self.deletion = await run.io_bound(self._read)
+        self.view, self.deletion = await io_bound(self._read)
 
     def _read(self) -> tuple[BillingView, DeletionProgress | None]:
         with self.db.session() as session:
@@ -114,6 +115,7 @@ class LicenceDetails:
     def _contact_card(self, view: BillingView) -> None:
         with titled_card('Main contact', 'contact_mail').classes(IN_A_ROW):
             options = {contact.id: contact.name for contact in view.contacts}
+            select: ui.select  # its own handler puts it back when a change is refused
             select = ui.select(options, value=view.main_contact_id, label='Main contact',
                                on_change=lambda e: self._change_contact(e.value, select)) \
                 .props('outlined').classes('w-full').mark('main-contact')
@@ -134,7 +136,7 @@ class LicenceDetails:
             select.set_value(self.view.main_contact_id)
             return
         try:
-            await run.io_bound(self._write_contact, user_id)
+            await io_bound(self._write_contact, user_id)
         except DomainError as error:
             ui.notify(str(error), type='negative')
             select.set_value(self.view.main_contact_id)
@@ -162,6 +164,7 @@ class LicenceDetails:
     async def _withdraw(self, event: events.ClickEventArguments) -> None:
         if refuse_if_signed_out(self.actor):
             return
+        assert isinstance(event.sender, ui.button)
         event.sender.disable()
 
         def withdraw() -> None:
@@ -169,7 +172,7 @@ class LicenceDetails:
                 withdraw_deletion(session=session, actor=self.actor, organisation_id=self.organisation_id,
                                   vendor=self.vendor)
         try:
-            await run.io_bound(withdraw)
+            await io_bound(withdraw)
         except DomainError as error:
             ui.notify(str(error), type='negative')
         else:

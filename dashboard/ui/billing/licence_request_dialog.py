@@ -2,7 +2,7 @@
 
 import math
 
-from nicegui import run, ui
+from nicegui import ui
 
 from dashboard.db import Database
 from dashboard.domain.actor import Actor
@@ -10,6 +10,7 @@ from dashboard.domain.billing.licence_requests import MAX_MESSAGE, MAX_QUANTITY,
 from dashboard.domain.errors import DomainError
 from dashboard.domain.models import LicenceKind
 from dashboard.domain.vendor import Vendor
+from dashboard.ui.io_bound import io_bound
 from dashboard.ui.number_input import NumberInput
 from dashboard.ui.session import refuse_if_signed_out
 
@@ -49,7 +50,7 @@ def open_licence_request_dialog(db: Database, actor: Actor, organisation_id: int
                 request_licences(session=session, actor=actor, organisation_id=organisation_id, kind=kind.value,
                                  quantity=count, message=message.value or '', purchase=purchase, vendor=vendor)
         try:
-            await run.io_bound(record)
+            await io_bound(record)
         except DomainError as error:
             ui.notify(str(error), type='negative')
             send.enable()

@@ -3,7 +3,7 @@
 import asyncio
 from urllib.parse import urlencode
 
-from nicegui import run, ui
+from nicegui import ui
 
 from dashboard.db import Database
 from dashboard.domain.actor import Actor
@@ -11,6 +11,7 @@ from dashboard.domain.auth.accounts import active_user
 from dashboard.domain.vendor import Vendor
 from dashboard.ui.billing.licence_details import LicenceDetails, licence_details
 from dashboard.ui.billing.licence_history import LicenceHistoryTab, licence_history
+from dashboard.ui.io_bound import io_bound
 from dashboard.ui.live import follow_changes
 from dashboard.ui.paths import LOGIN_PATH
 from dashboard.ui.session import still_signed_in
@@ -89,7 +90,7 @@ class BillingTabs:
 
     async def _still_allowed(self) -> bool:
         """Still signed in here as the actor, and still allowed in (not deactivated, organisation not cancelled)."""
-        return still_signed_in(self.actor) and bool(await run.io_bound(self._still_active))
+        return still_signed_in(self.actor) and await io_bound(self._still_active)
 
     def _still_active(self) -> bool:
         with self.db.session() as session:

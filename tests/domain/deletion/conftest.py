@@ -12,6 +12,7 @@ from dashboard.domain.auth.accounts import set_password
 from dashboard.domain.billing.licence_requests import mark_licence_request_handled
 from dashboard.domain.deletion.requests import request_deletion
 from dashboard.domain.models import DeletionRequest, Organisation, OutboxEmail, User
+from dashboard.domain.vendor import DEFAULT_VENDOR
 from tests.factories import actor, make_history, make_licence_request, make_organisation, make_pool, make_user
 
 TODAY = date(2026, 6, 15)
@@ -74,7 +75,8 @@ def other(session: Session) -> User:
 
 
 def requested(session: Session, acme: Acme) -> DeletionRequest:
-    return request_deletion(session=session, actor=actor(acme.abe), organisation_id=acme.organisation.id, today=TODAY)
+    return request_deletion(session=session, actor=actor(acme.abe), organisation_id=acme.organisation.id, today=TODAY,
+                            vendor=DEFAULT_VENDOR)
 
 
 def emails(db: Database) -> list[OutboxEmail]:

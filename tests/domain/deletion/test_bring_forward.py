@@ -9,6 +9,7 @@ from dashboard.domain.deletion.lifecycle import advance_deletions
 from dashboard.domain.deletion.requests import bring_deletion_forward
 from dashboard.domain.errors import InvalidInput, NotFound, PermissionDenied
 from dashboard.domain.models import AuditEntry
+from dashboard.domain.vendor import DEFAULT_VENDOR
 from tests.domain.deletion.conftest import CONTACTS, EFFECTIVE, TODAY, Acme, emails, notices, requested, stored
 from tests.factories import actor, make_deletion_request
 
@@ -19,7 +20,7 @@ def test_the_admin_team_brings_the_date_forward_and_the_contacts_are_told(db, se
     sooner = date(2026, 7, 1)
 
     bring_deletion_forward(session=session, actor=actor(acme.ada), organisation_id=acme.organisation.id,
-                           effective_date='2026-07-01', today=TODAY)
+                           effective_date='2026-07-01', today=TODAY, vendor=DEFAULT_VENDOR)
 
     assert stored(db, request.id)[0].effective_date == sooner
     assert notices(db)[2:] == [('deletion_rescheduled', CONTACTS)]
@@ -29,8 +30,8 @@ def test_the_admin_team_brings_the_date_forward_and_the_contacts_are_told(db, se
     with db.session() as fresh:
         entry = fresh.exec(select(AuditEntry).where(AuditEntry.action == 'deletion_brought_forward')).one()
     assert (entry.actor_name, entry.details) == ('Ada Admin', 'effective 2027-03-05 → 2026-07-01')
-    assert advance_deletions(session=session, now=datetime(2026, 7, 1, 23, 59, tzinfo=UTC)) == 0
-    assert advance_deletions(session=session, now=datetime(2026, 7, 2, 0, 1, tzinfo=UTC)) == 1
+    assert advance_deletions(session=session, now=datetime(2026, 7, 1, 23, 59, tzinfo=UTC), vendor=DEFAULT_VENDOR) == 0
+    assert advance_deletions(session=session, now=datetime(2026, 7, 2, 0, 1, tzinfo=UTC), vendor=DEFAULT_VENDOR) == 1
 
 
 @pytest.mark.parametrize('who', ['sam', 'abe', 'greta'])
@@ -39,7 +40,8 @@ def test_only_the_admin_team_brings_a_date_forward(db, session: Session, acme: A
 
     with pytest.raises(PermissionDenied):
         bring_deletion_forward(session=session, actor=actor(getattr(acme, who)),
-                               organisation_id=acme.organisation.id, effective_date=date(2026, 7, 1), today=TODAY)
+                               organisation_id=acme.organisation.id, effective_date=date(2026, 7, 1), today=TODAY,
+                               vendor=DEFAULT_VENDOR)
     assert stored(db, request.id)[0].effective_date == EFFECTIVE
 
 
@@ -55,7 +57,7 @@ def test_a_date_that_is_not_sooner_is_refused(db, session: Session, acme: Acme, 
 
     with pytest.raises(InvalidInput, match=message):
         bring_deletion_forward(session=session, actor=actor(acme.ada), organisation_id=acme.organisation.id,
-                               effective_date=new_date, today=TODAY)
+                               effective_date=new_date, today=TODAY, vendor=DEFAULT_VENDOR)
     assert stored(db, request.id)[0].effective_date == EFFECTIVE
     assert len(emails(db)) == 2
 
@@ -63,10 +65,10 @@ def test_a_date_that_is_not_sooner_is_refused(db, session: Session, acme: Acme, 
 def test_today_is_the_soonest_and_nothing_open_is_not_found(db, session: Session, acme: Acme) -> None:
     with pytest.raises(NotFound, match='no pending deletion request'):
         bring_deletion_forward(session=session, actor=actor(acme.ada), organisation_id=acme.organisation.id,
-                               effective_date=TODAY, today=TODAY)
+                               effective_date=TODAY, today=TODAY, vendor=DEFAULT_VENDOR)
     request = requested(session, acme)
     bring_deletion_forward(session=session, actor=actor(acme.ada), organisation_id=acme.organisation.id,
-                           effective_date=TODAY, today=TODAY)
+                           effective_date=TODAY, today=TODAY, vendor=DEFAULT_VENDOR)
     assert stored(db, request.id)[0].effective_date == TODAY
 
 
@@ -75,4 +77,4 @@ def test_a_started_cancellation_cannot_be_moved(db, session: Session, acme: Acme
 
     with pytest.raises(InvalidInput, match='already started'):
         bring_deletion_forward(session=session, actor=actor(acme.ada), organisation_id=acme.organisation.id,
-                               effective_date=date(2026, 7, 1), today=TODAY)
+                               effective_date=date(2026, 7, 1), today=TODAY, vendor=DEFAULT_VENDOR)

@@ -15,6 +15,7 @@ from dashboard.domain.deletion.progress import deletion_progress
 from dashboard.domain.deletion.requests import request_deletion
 from dashboard.domain.errors import PermissionDenied
 from dashboard.domain.models import AuditEntry, DeletionRequest, User
+from dashboard.domain.vendor import DEFAULT_VENDOR
 from tests.domain.deletion.conftest import (
     CONTACTS,
     EFFECTIVE,
@@ -51,9 +52,10 @@ def test_nothing_happens_before_the_effective_date_has_ended(db, session: Sessio
     """The seed: the cancellation takes effect at the END of the subscription period; its last day is paid for."""
     request = requested(session, acme)
 
-    assert advance_deletions(session=session, now=datetime(2027, 3, 4, 23, 59, 59, tzinfo=UTC)) == 0
-    assert advance_deletions(session=session, now=datetime(2027, 3, 5, 0, 0, tzinfo=UTC)) == 0
-    assert advance_deletions(session=session, now=LAST_MOMENT) == 0
+    assert advance_deletions(session=session, now=datetime(2027, 3, 4, 23, 59, 59, tzinfo=UTC),
+                             vendor=DEFAULT_VENDOR) == 0
+    assert advance_deletions(session=session, now=datetime(2027, 3, 5, 0, 0, tzinfo=UTC), vendor=DEFAULT_VENDOR) == 0
+    assert advance_deletions(session=session, now=LAST_MOMENT, vendor=DEFAULT_VENDOR) == 0
 
     request, organisation = stored(db, request.id)
     assert (request.status, request.started_at, organisation.cancelled_at) == ('pending', None, None)
@@ -65,10 +67,11 @@ def test_the_day_after_the_effective_date_the_account_is_cancelled_and_the_conta
     request = requested(session, acme)
     assert authenticate(session=session, email='abe@acme.example', password=PASSWORD) is not None
 
-    assert advance_deletions(session=session, now=THE_DAY_AFTER) == 1
-    assert advance_deletions(session=session, now=THE_DAY_AFTER + timedelta(hours=1)) == 0
+    assert advance_deletions(session=session, now=THE_DAY_AFTER, vendor=DEFAULT_VENDOR) == 1
+    assert advance_deletions(session=session, now=THE_DAY_AFTER + timedelta(hours=1), vendor=DEFAULT_VENDOR) == 0
     with db.session() as another_process:
-        assert advance_deletions(session=another_process, now=THE_DAY_AFTER + timedelta(days=1)) == 0
+        assert advance_deletions(session=another_process, now=THE_DAY_AFTER + timedelta(days=1),
+                                 vendor=DEFAULT_VENDOR) == 0
 
     request, organisation = stored(db, request.id)
     assert (request.status, request.started_at, request.completed_at) == (
@@ -100,7 +103,8 @@ def test_two_processes_at_once_advance_each_request_once(db, session: Session, a
     for _ in range(3):
         organisation = make_organisation(session, subscription_end=EFFECTIVE)
         requester = make_user(session, organisation, 'global_admin')
-        request_deletion(session=session, actor=actor(requester), organisation_id=organisation.id, today=TODAY)
+        request_deletion(session=session, actor=actor(requester), organisation_id=organisation.id, today=TODAY,
+                         vendor=DEFAULT_VENDOR)
     barrier = threading.Barrier(2, timeout=10)
     advanced: list[int] = []
     errors: list[BaseException] = []
@@ -110,7 +114,7 @@ def test_two_processes_at_once_advance_each_request_once(db, session: Session, a
             with db.session() as job_session:
                 # Both have listed the due requests before either claims one.
                 event.listen(job_session, 'after_soft_rollback', lambda *_: barrier.wait(), once=True)
-                advanced.append(advance_deletions(session=job_session, now=THE_DAY_AFTER))
+                advanced.append(advance_deletions(session=job_session, now=THE_DAY_AFTER, vendor=DEFAULT_VENDOR))
         except BaseException as error:  # noqa: BLE001  (reported by the assertion below)
             errors.append(error)
 
@@ -132,7 +136,7 @@ def test_a_request_that_fails_does_not_hold_up_the_others(db, session: Session, 
                                                           monkeypatch) -> None:
     mine = requested(session, acme)
     theirs = request_deletion(session=session, actor=actor(other), organisation_id=other.organisation_id,
-                              today=TODAY)
+                              today=TODAY, vendor=DEFAULT_VENDOR)
     real = deletion_lifecycle.contact_addresses
 
     def broken_for_acme(*, session, organisation, request):
@@ -141,11 +145,11 @@ def test_a_request_that_fails_does_not_hold_up_the_others(db, session: Session, 
         return real(session=session, organisation=organisation, request=request)
     monkeypatch.setattr(deletion_lifecycle, 'contact_addresses', broken_for_acme)
 
-    assert advance_deletions(session=session, now=THE_DAY_AFTER) == 1
+    assert advance_deletions(session=session, now=THE_DAY_AFTER, vendor=DEFAULT_VENDOR) == 1
     assert (stored(db, mine.id)[0].status, stored(db, theirs.id)[0].status) == ('pending', 'completed')
 
     monkeypatch.setattr(deletion_lifecycle, 'contact_addresses', real)
-    assert advance_deletions(session=session, now=THE_DAY_AFTER + timedelta(minutes=5)) == 1
+    assert advance_deletions(session=session, now=THE_DAY_AFTER + timedelta(minutes=5), vendor=DEFAULT_VENDOR) == 1
     assert stored(db, mine.id)[0].status == 'completed'
 
 
@@ -153,7 +157,7 @@ def test_a_request_left_in_progress_is_completed_by_the_next_run(db, session: Se
     request = make_deletion_request(session, acme.organisation, status='in_progress',
                                     started_at=THE_DAY_AFTER - timedelta(days=2))
 
-    assert advance_deletions(session=session, now=THE_DAY_AFTER) == 1
+    assert advance_deletions(session=session, now=THE_DAY_AFTER, vendor=DEFAULT_VENDOR) == 1
 
     request, organisation = stored(db, request.id)
     assert request.status == 'completed' and organisation.cancelled_at is not None
@@ -170,7 +174,7 @@ def test_the_progress_shows_each_step_and_its_notices(db, session: Session, acme
     assert [(n.step, n.status) for n in progress.notices] == [('requested_support', 'pending'),
                                                               ('requested', 'pending')]
 
-    advance_deletions(session=session, now=THE_DAY_AFTER)
+    advance_deletions(session=session, now=THE_DAY_AFTER, vendor=DEFAULT_VENDOR)
     progress = deletion_progress(session=session, actor=actor(acme.ada), organisation_id=acme.organisation.id)
     assert progress.status == 'completed' and progress.completed_at == THE_DAY_AFTER
     assert (progress.purge_due_on, progress.purge_deadline) == (date(2027, 4, 4), date(2027, 4, 5))
@@ -184,7 +188,8 @@ def test_an_expired_account_is_told_it_ends_today_and_names_are_escaped_in_html(
                                      subscription_end=TODAY - timedelta(days=10))
     admin = make_user(session, organisation, 'global_admin', full_name='Sam Smith', email='sam@smith.example')
 
-    request_deletion(session=session, actor=actor(admin), organisation_id=organisation.id, today=TODAY)
+    request_deletion(session=session, actor=actor(admin), organisation_id=organisation.id, today=TODAY,
+                     vendor=DEFAULT_VENDOR)
 
     notice = emails(db)[1]
     assert notice.to_address == 'sam@smith.example'
@@ -198,11 +203,13 @@ def test_an_expired_account_is_cancelled_at_the_end_of_the_request_day(db, sessi
     """Its effective date is the request day: as for every account, the cancellation starts once that day ended."""
     organisation = make_organisation(session, subscription_end=TODAY - timedelta(days=10))
     admin = make_user(session, organisation, 'global_admin')
-    request = request_deletion(session=session, actor=actor(admin), organisation_id=organisation.id, today=TODAY)
+    request = request_deletion(session=session, actor=actor(admin), organisation_id=organisation.id, today=TODAY,
+                               vendor=DEFAULT_VENDOR)
     assert request.effective_date == TODAY
 
-    assert advance_deletions(session=session, now=datetime(2026, 6, 15, 23, 59, 59, tzinfo=UTC)) == 0
-    assert advance_deletions(session=session, now=datetime(2026, 6, 16, 0, 0, tzinfo=UTC)) == 1
+    assert advance_deletions(session=session, now=datetime(2026, 6, 15, 23, 59, 59, tzinfo=UTC),
+                             vendor=DEFAULT_VENDOR) == 0
+    assert advance_deletions(session=session, now=datetime(2026, 6, 16, 0, 0, tzinfo=UTC), vendor=DEFAULT_VENDOR) == 1
     request, cancelled = stored(db, request.id)
     assert request.status == 'completed' and cancelled.cancelled_at is not None
 
@@ -210,7 +217,7 @@ def test_an_expired_account_is_cancelled_at_the_end_of_the_request_day(db, sessi
 def test_a_cancellation_the_jobs_reach_late_says_when_it_took_effect(db, session: Session, acme: Acme) -> None:
     """The jobs did not run the day after the effective date (an outage): the notice still says when it was."""
     requested(session, acme)
-    assert advance_deletions(session=session, now=THE_DAY_AFTER + timedelta(days=3)) == 1
+    assert advance_deletions(session=session, now=THE_DAY_AFTER + timedelta(days=3), vendor=DEFAULT_VENDOR) == 1
     starting = emails(db)[2]
     assert starting.kind == 'deletion_starting'
     assert 'took effect at the end of 5 Mar 2027' in starting.body_text and 'today' not in starting.body_text

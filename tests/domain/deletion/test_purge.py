@@ -17,13 +17,14 @@ from dashboard.domain.models import (
     OutboxEmail,
     User,
 )
+from dashboard.domain.vendor import DEFAULT_VENDOR
 from tests.domain.deletion.conftest import EFFECTIVE, THE_DAY_AFTER, Acme, emails, requested
 
 
 def test_the_purge_waits_until_it_is_due_then_removes_every_personal_datum(db, session: Session, acme: Acme,
                                                                            other: User) -> None:
     request = requested(session, acme)
-    advance_deletions(session=session, now=THE_DAY_AFTER)
+    advance_deletions(session=session, now=THE_DAY_AFTER, vendor=DEFAULT_VENDOR)
     withheld = emails(db)[-1]  # the completion notice, never delivered: the purge must not send it later
 
     assert purge_personal_data(session=session, now=datetime(2027, 4, 3, 23, 59, tzinfo=UTC)) == 0

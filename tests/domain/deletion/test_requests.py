@@ -12,6 +12,7 @@ from dashboard.db import Database
 from dashboard.domain.deletion.requests import request_deletion, withdraw_deletion
 from dashboard.domain.errors import InvalidInput, NotFound
 from dashboard.domain.models import AuditEntry, DeletionRequest, Organisation, OutboxEmail, User
+from dashboard.domain.vendor import DEFAULT_VENDOR
 from tests.factories import actor, make_deletion_request, make_organisation, make_user
 
 TODAY = date(2026, 6, 15)
@@ -41,7 +42,8 @@ def test_the_vendor_support_address_defaults_to_the_seeds() -> None:
 
 def test_a_request_is_stored_emailed_and_audited(db, session: Session, organisation: Organisation,
                                                  admin: User) -> None:
-    request = request_deletion(session=session, actor=actor(admin), organisation_id=organisation.id, today=TODAY)
+    request = request_deletion(session=session, actor=actor(admin), organisation_id=organisation.id, today=TODAY,
+                               vendor=DEFAULT_VENDOR)
 
     requests, emails, audit = rows(db)
     assert [(r.id, r.organisation_id, r.status, r.effective_date, r.requested_by_name, r.requested_by_id)
@@ -69,7 +71,8 @@ def test_request_emails_and_audit_are_one_commit(db, session: Session, organisat
                                     for table in (DeletionRequest, OutboxEmail, AuditEntry)))
     event.listen(session, 'before_commit', count_in_transaction)
 
-    request_deletion(session=session, actor=actor(admin), organisation_id=organisation.id, today=TODAY)
+    request_deletion(session=session, actor=actor(admin), organisation_id=organisation.id, today=TODAY,
+                     vendor=DEFAULT_VENDOR)
 
     assert seen_at_commit == [(1, 2, 1)], 'one commit holds the request, both emails and the audit entry'
 
@@ -85,7 +88,8 @@ def test_effective_date_is_the_end_of_the_period_or_today_once_expired(
     organisation = make_organisation(session, subscription_end=subscription_end)
     admin = make_user(session, organisation, 'global_admin')
 
-    request = request_deletion(session=session, actor=actor(admin), organisation_id=organisation.id, today=TODAY)
+    request = request_deletion(session=session, actor=actor(admin), organisation_id=organisation.id, today=TODAY,
+                               vendor=DEFAULT_VENDOR)
 
     assert request.effective_date == effective_date
 
@@ -93,10 +97,13 @@ def test_effective_date_is_the_end_of_the_period_or_today_once_expired(
 def test_asking_twice_gives_the_same_request_and_one_email(db, session: Session, organisation: Organisation,
                                                            admin: User) -> None:
     other_admin = make_user(session, organisation, 'global_admin')
-    first = request_deletion(session=session, actor=actor(admin), organisation_id=organisation.id)
+    first = request_deletion(session=session, actor=actor(admin), organisation_id=organisation.id,
+                             vendor=DEFAULT_VENDOR)
 
-    second = request_deletion(session=session, actor=actor(admin), organisation_id=organisation.id)
-    third = request_deletion(session=session, actor=actor(other_admin), organisation_id=organisation.id)
+    second = request_deletion(session=session, actor=actor(admin), organisation_id=organisation.id,
+                              vendor=DEFAULT_VENDOR)
+    third = request_deletion(session=session, actor=actor(other_admin), organisation_id=organisation.id,
+                             vendor=DEFAULT_VENDOR)
 
     assert first.id == second.id == third.id
     requests, emails, audit = rows(db)
@@ -107,7 +114,8 @@ def test_an_in_progress_request_is_returned_not_duplicated(db, session: Session,
                                                            admin: User) -> None:
     existing = make_deletion_request(session, organisation, status='in_progress')
 
-    assert request_deletion(session=session, actor=actor(admin), organisation_id=organisation.id).id == existing.id
+    assert request_deletion(session=session, actor=actor(admin), organisation_id=organisation.id,
+                            vendor=DEFAULT_VENDOR).id == existing.id
     requests, emails, _ = rows(db)
     assert len(requests) == 1 and emails == []
 
@@ -123,7 +131,8 @@ def test_a_request_committed_by_another_session_in_between_wins(db, session: Ses
 
     event.listen(session, 'before_flush', commit_a_rival_request, once=True)
 
-    request = request_deletion(session=session, actor=actor(admin), organisation_id=organisation.id)
+    request = request_deletion(session=session, actor=actor(admin), organisation_id=organisation.id,
+                               vendor=DEFAULT_VENDOR)
 
     assert request.id == rival[0].id
     assert request.requested_by_name == 'Other Tab'
@@ -144,7 +153,7 @@ def test_two_simultaneous_requests_make_one_request_and_one_email(db, organisati
                 # Both sessions have checked for an open request and found none before either writes.
                 event.listen(session, 'before_flush', lambda *_: barrier.wait(), once=True)
                 results.append(request_deletion(session=session, actor=actor(admin),
-                                                organisation_id=organisation.id).id)
+                                                organisation_id=organisation.id, vendor=DEFAULT_VENDOR).id)
         except BaseException as error:  # noqa: BLE001  (reported by the assertion below)
             errors.append(error)
 
@@ -171,9 +180,11 @@ def test_the_database_refuses_a_second_open_request(session: Session, organisati
 
 
 def test_withdraw(db, session: Session, organisation: Organisation, admin: User) -> None:
-    request = request_deletion(session=session, actor=actor(admin), organisation_id=organisation.id)
+    request = request_deletion(session=session, actor=actor(admin), organisation_id=organisation.id,
+                               vendor=DEFAULT_VENDOR)
 
-    withdrawn = withdraw_deletion(session=session, actor=actor(admin), organisation_id=organisation.id)
+    withdrawn = withdraw_deletion(session=session, actor=actor(admin), organisation_id=organisation.id,
+                                  vendor=DEFAULT_VENDOR)
 
     assert withdrawn.id == request.id
     requests, emails, audit = rows(db)
@@ -190,10 +201,12 @@ def test_withdraw(db, session: Session, organisation: Organisation, admin: User)
 
 def test_after_withdrawing_a_new_request_can_be_made(db, session: Session, organisation: Organisation,
                                                      admin: User) -> None:
-    first = request_deletion(session=session, actor=actor(admin), organisation_id=organisation.id)
-    withdraw_deletion(session=session, actor=actor(admin), organisation_id=organisation.id)
+    first = request_deletion(session=session, actor=actor(admin), organisation_id=organisation.id,
+                             vendor=DEFAULT_VENDOR)
+    withdraw_deletion(session=session, actor=actor(admin), organisation_id=organisation.id, vendor=DEFAULT_VENDOR)
 
-    second = request_deletion(session=session, actor=actor(admin), organisation_id=organisation.id)
+    second = request_deletion(session=session, actor=actor(admin), organisation_id=organisation.id,
+                              vendor=DEFAULT_VENDOR)
 
     assert second.id != first.id
     requests, emails, _ = rows(db)
@@ -209,7 +222,7 @@ def test_withdrawing_with_nothing_pending_is_not_found(db, session: Session, org
     before = rows(db)
 
     with pytest.raises(NotFound, match='no pending deletion request'):
-        withdraw_deletion(session=session, actor=actor(admin), organisation_id=organisation.id)
+        withdraw_deletion(session=session, actor=actor(admin), organisation_id=organisation.id, vendor=DEFAULT_VENDOR)
 
     assert [[r.model_dump() for r in table] for table in rows(db)] == [[r.model_dump() for r in table]
                                                                       for table in before]
@@ -220,7 +233,7 @@ def test_withdrawing_once_in_progress_is_refused(db, session: Session, organisat
     make_deletion_request(session, organisation, status='in_progress')
 
     with pytest.raises(InvalidInput, match='contact support'):
-        withdraw_deletion(session=session, actor=actor(admin), organisation_id=organisation.id)
+        withdraw_deletion(session=session, actor=actor(admin), organisation_id=organisation.id, vendor=DEFAULT_VENDOR)
 
     requests, emails, audit = rows(db)
     assert [(r.status, r.withdrawn_at) for r in requests] == [('in_progress', None)]
@@ -233,7 +246,7 @@ def test_withdrawing_leaves_another_organisations_request_alone(db, session: Ses
     theirs = make_deletion_request(session, other)
 
     with pytest.raises(NotFound):
-        withdraw_deletion(session=session, actor=actor(admin), organisation_id=organisation.id)
+        withdraw_deletion(session=session, actor=actor(admin), organisation_id=organisation.id, vendor=DEFAULT_VENDOR)
 
     with db.session() as fresh:
         assert fresh.get(DeletionRequest, theirs.id).status == 'pending'

@@ -11,6 +11,7 @@ from dashboard.domain.deletion.lifecycle import advance_deletions
 from dashboard.domain.deletion.purge import purge_personal_data
 from dashboard.domain.deletion.requests import withdraw_deletion
 from dashboard.domain.errors import InvalidInput
+from dashboard.domain.vendor import DEFAULT_VENDOR
 from tests.domain.deletion.conftest import (
     CONTACTS,
     PASSWORD,
@@ -28,8 +29,9 @@ from tests.factories import actor, make_deletion_request
 def test_withdrawing_a_pending_request_notifies_and_stops_everything(db, session: Session, acme: Acme) -> None:
     request = requested(session, acme)
 
-    withdraw_deletion(session=session, actor=actor(acme.greta), organisation_id=acme.organisation.id)
-    assert advance_deletions(session=session, now=THE_DAY_AFTER + timedelta(days=1)) == 0
+    withdraw_deletion(session=session, actor=actor(acme.greta), organisation_id=acme.organisation.id,
+                      vendor=DEFAULT_VENDOR)
+    assert advance_deletions(session=session, now=THE_DAY_AFTER + timedelta(days=1), vendor=DEFAULT_VENDOR) == 0
     assert purge_personal_data(session=session, now=THE_DAY_AFTER + timedelta(days=60)) == 0
 
     request, organisation = stored(db, request.id)
@@ -44,17 +46,19 @@ def test_withdrawing_once_in_progress_is_refused(db, session: Session, acme: Acm
     make_deletion_request(session, acme.organisation, status='in_progress')
 
     with pytest.raises(InvalidInput, match='already in progress and can no longer be withdrawn'):
-        withdraw_deletion(session=session, actor=actor(acme.abe), organisation_id=acme.organisation.id)
+        withdraw_deletion(session=session, actor=actor(acme.abe), organisation_id=acme.organisation.id,
+                          vendor=DEFAULT_VENDOR)
     assert emails(db) == []
 
 
 def test_withdrawing_after_completion_is_refused(db, session: Session, acme: Acme) -> None:
     requested(session, acme)
-    advance_deletions(session=session, now=THE_DAY_AFTER)
+    advance_deletions(session=session, now=THE_DAY_AFTER, vendor=DEFAULT_VENDOR)
     before = len(emails(db))
 
     with pytest.raises(InvalidInput, match='The account was cancelled on 6 Mar 2027'):
-        withdraw_deletion(session=session, actor=actor(acme.abe), organisation_id=acme.organisation.id)
+        withdraw_deletion(session=session, actor=actor(acme.abe), organisation_id=acme.organisation.id,
+                          vendor=DEFAULT_VENDOR)
     assert len(emails(db)) == before
 
 
@@ -67,10 +71,11 @@ def test_the_job_starting_first_wins_over_a_withdrawal(db, session: Session, acm
     def the_job_gets_there_first(state) -> None:
         if state.is_update and not jobs:
             with db.session() as job_session:
-                jobs.append(advance_deletions(session=job_session, now=THE_DAY_AFTER))
+                jobs.append(advance_deletions(session=job_session, now=THE_DAY_AFTER, vendor=DEFAULT_VENDOR))
     event.listen(session, 'do_orm_execute', the_job_gets_there_first)
 
     with pytest.raises(InvalidInput, match='can no longer be withdrawn'):
-        withdraw_deletion(session=session, actor=actor(acme.abe), organisation_id=acme.organisation.id)
+        withdraw_deletion(session=session, actor=actor(acme.abe), organisation_id=acme.organisation.id,
+                          vendor=DEFAULT_VENDOR)
     assert jobs == [1]
     assert stored(db, request.id)[0].withdrawn_at is None
