@@ -1,6 +1,5 @@
-"""The licence history: writing rows, and reading them filtered, sorted and paged by the database."""
+"""Reading the licence history: filtered, sorted and paged by the database, or streamed whole as CSV."""
 
-import hashlib
 import string
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field
@@ -9,11 +8,9 @@ from datetime import UTC, date, datetime, time, timedelta
 from sqlalchemy import ColumnElement, Select, and_, case, func, literal, or_
 from sqlmodel import Session, col, select
 
-from dashboard.domain import clock
 from dashboard.domain.actor import ADMIN_TEAM, Actor
-from dashboard.domain.changes import announce
 from dashboard.domain.csv_export import csv_text
-from dashboard.domain.models import HistoryAction, LicenceHistory, LicenceKind, LicencePool
+from dashboard.domain.models import HistoryAction, LicenceHistory, LicenceKind
 from dashboard.domain.paging import DEFAULT_PAGE_SIZE, SortedFilter, counted
 from dashboard.domain.url_query import QueryReader
 
@@ -21,38 +18,6 @@ SORTS = {'date': LicenceHistory.occurred_at, 'action': LicenceHistory.action, 'k
          'actor': LicenceHistory.actor}
 _EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
 _ASCII_LOWER = str.maketrans(string.ascii_uppercase, string.ascii_lowercase)
-TOTAL_ACTIONS = (HistoryAction.LICENCES_INCREASED, HistoryAction.LICENCES_DECREASED, HistoryAction.TRIAL_STARTED,
-                 HistoryAction.TRIAL_CONVERTED)
-
-
-def row_hash(*, occurred_at: datetime, actor: str, action: str, kind: str | None, old_value: str | None,
-             new_value: str | None, note: str | None) -> str:
-    """A digest of every column a person sees, so that importing the same row twice stores it once."""
-    parts = [occurred_at.astimezone(UTC).isoformat(), actor, action, kind or '', old_value or '', new_value or '',
-             note or '']
-    return hashlib.sha256('\x1f'.join(parts).encode()).hexdigest()
-
-
-def record_history(*, session: Session, organisation_id: int, actor: str, action: HistoryAction,
-                   kind: LicenceKind | None = None, old_value: object = None, new_value: object = None,
-                   note: str | None = None, by_vendor: bool = False, occurred_at: datetime | None = None) -> None:
-    """Adds a history row to the caller's transaction, so that it commits together with the change it describes;
-    open pages hear of the change once it commits."""
-    announce(session, organisation_id, action)
-    session.add(LicenceHistory(**history_values(
-        organisation_id=organisation_id, occurred_at=occurred_at or clock.now(), actor=actor, by_vendor=by_vendor,
-        action=action, kind=kind, old_value=None if old_value is None else str(old_value),
-        new_value=None if new_value is None else str(new_value), note=note)))
-
-
-def history_values(*, organisation_id: int, occurred_at: datetime, actor: str, by_vendor: bool, action: str,
-                   kind: str | None, old_value: str | None, new_value: str | None, note: str | None
-                   ) -> dict[str, object]:
-    """A licence history row's columns, its digest included: for the app, and for bulk inserts of the import and
-    the demo data."""
-    shown = {'occurred_at': occurred_at, 'actor': actor, 'action': action, 'kind': kind, 'old_value': old_value,
-             'new_value': new_value, 'note': note}
-    return {'organisation_id': organisation_id, 'by_vendor': by_vendor, **shown, 'row_hash': row_hash(**shown)}
 
 
 @dataclass(frozen=True)
@@ -155,44 +120,6 @@ def _csv_row(entry: HistoryRow) -> list[object]:
             entry.kind.label if entry.kind else '', entry.old_value, entry.new_value, entry.actor, entry.note]
 
 
-def licence_totals_series(*, session: Session, actor: Actor, organisation_id: int
-                          ) -> dict[LicenceKind, list[tuple[datetime, int]]]:
-    """Licence totals over time per kind, rebuilt from the history: the total before the first recorded change,
-    then the last total recorded on each day, ending with today's total from the pool itself."""
-    actor.require_view_billing(organisation_id)
-    series = {kind: _daily_totals(session, organisation_id, kind) for kind in LicenceKind}
-    now = clock.now()
-    for pool in session.exec(select(LicencePool).where(LicencePool.organisation_id == organisation_id)).all():
-        series[pool.kind].append((now, pool.total))
-    return series
-
-
-def _daily_totals(session: Session, organisation_id: int, kind: LicenceKind) -> list[tuple[datetime, int]]:
-    conditions = (LicenceHistory.organisation_id == organisation_id, LicenceHistory.kind == kind,
-                  col(LicenceHistory.action).in_(TOTAL_ACTIONS))
-    # The day's last change, found by grouping; then only those rows are read (by the index on kind and time).
-    day_ends = session.exec(select(func.max(LicenceHistory.occurred_at)).where(*conditions)
-                            .group_by(_day(session, LicenceHistory.occurred_at))).all()
-    if not day_ends:
-        return []
-    points: list[tuple[datetime, int]] = []
-    first = session.exec(select(LicenceHistory.occurred_at, LicenceHistory.old_value, LicenceHistory.new_value)
-                         .where(*conditions).order_by(LicenceHistory.occurred_at, LicenceHistory.id).limit(1)).one()
-    if _is_count(first.old_value):
-        points.append((first.occurred_at - timedelta(seconds=1), int(first.old_value)))
-    rows = session.exec(select(LicenceHistory.occurred_at, LicenceHistory.new_value)
-                        .where(*conditions, col(LicenceHistory.occurred_at).in_(day_ends))
-                        .order_by(LicenceHistory.occurred_at, LicenceHistory.id)).all()
-    for occurred_at, value in [(first.occurred_at, first.new_value), *rows]:
-        if _is_count(value) and (not points or points[-1] != (occurred_at, int(value))):
-            points.append((occurred_at, int(value)))
-    return points
-
-
-def _is_count(value: str | None) -> bool:
-    return value is not None and value.isdecimal()
-
-
 def _shown_actor(actor: Actor) -> ColumnElement:
     if actor.is_vendor:
         return LicenceHistory.actor  # type: ignore[return-value]
@@ -267,9 +194,3 @@ def _start_of(day: date) -> datetime:
 
 def _dialect(session: Session) -> str:
     return session.get_bind().dialect.name
-
-
-def _day(session: Session, column) -> ColumnElement:
-    if _dialect(session) == 'sqlite':
-        return func.date(column)
-    return func.date_trunc('day', column)

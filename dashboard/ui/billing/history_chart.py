@@ -7,7 +7,7 @@ from nicegui import run, ui
 
 from dashboard.db import Database
 from dashboard.domain.actor import Actor
-from dashboard.domain.history.query import licence_totals_series
+from dashboard.domain.history.totals import licence_totals_series
 from dashboard.domain.models import LicenceKind
 
 KIND_COLOURS = {LicenceKind.MANAGED_AGENT: '#1f4e79', LicenceKind.ON_DEMAND: '#f57c00'}
