@@ -1,11 +1,13 @@
 """Reading the licence history: filtered, sorted and paged by the database, or streamed whole as CSV."""
 
 import string
-from collections.abc import Iterator, Mapping
+from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, time, timedelta
+from typing import Any
 
-from sqlalchemy import ColumnElement, Select, and_, case, func, literal, or_
+from sqlalchemy import ColumnElement, Select, SQLColumnExpression, and_, case, func, label, literal, or_
+from sqlalchemy.sql.functions import Function
 from sqlmodel import Session, col, select
 
 from dashboard.domain.actor import ADMIN_TEAM, Actor
@@ -13,9 +15,11 @@ from dashboard.domain.csv_export import csv_text
 from dashboard.domain.models import HistoryAction, LicenceHistory, LicenceKind
 from dashboard.domain.paging import DEFAULT_PAGE_SIZE, SortedFilter, counted
 from dashboard.domain.url_query import QueryReader
+from dashboard.domain.wide_select import execute_wide, select_wide
 
-SORTS = {'date': LicenceHistory.occurred_at, 'action': LicenceHistory.action, 'kind': LicenceHistory.kind,
-         'actor': LicenceHistory.actor}
+SORTS: dict[str, SQLColumnExpression[Any]] = {
+    'date': col(LicenceHistory.occurred_at), 'action': col(LicenceHistory.action), 'kind': col(LicenceHistory.kind),
+    'actor': col(LicenceHistory.actor)}
 _EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
 _ASCII_LOWER = str.maketrans(string.ascii_uppercase, string.ascii_lowercase)
 
@@ -66,6 +70,10 @@ class HistoryFilter(SortedFilter):
         return {key: value for key, value in query.items() if value}
 
 
+# The columns `_rows` reads, in its order: id, time, action, kind, old value, new value, actor as shown, note.
+ShownColumns = tuple[int | None, datetime, HistoryAction, LicenceKind | None, str | None, str | None, str, str | None]
+
+
 @dataclass(frozen=True)
 class HistoryRow:
     id: int
@@ -85,10 +93,10 @@ def list_history(*, session: Session, actor: Actor, organisation_id: int, histor
     shown_actor = _shown_actor(actor)
     conditions = _conditions(organisation_id, history_filter, actor, _dialect(session))
     # The page's ids first: that query needs only indexed columns, so SQLite answers it from an index alone.
-    ids = session.exec(select(LicenceHistory.id).where(*conditions).order_by(*_order(shown_actor, history_filter))
+    ids = session.exec(select(col(LicenceHistory.id)).where(*conditions).order_by(*_order(shown_actor, history_filter))
                        .offset(history_filter.offset).limit(history_filter.page_size)).all()
-    rows = [HistoryRow(*row) for row in session.exec(_rows(shown_actor, [col(LicenceHistory.id).in_(ids)],
-                                                           history_filter)).all()] if ids else []
+    statement = _rows(shown_actor, [col(LicenceHistory.id).in_(ids)], history_filter)
+    rows = [_history_row(row) for row in execute_wide(session, statement).all()] if ids else []
     count = select(func.count()).select_from(LicenceHistory).where(*conditions)
     return counted(rows, offset=history_filter.offset, page_size=history_filter.page_size,
                    count=lambda: session.exec(count).one())
@@ -109,10 +117,16 @@ def export_history_csv(*, session: Session, actor: Actor, organisation_id: int, 
     return _csv_chunks(session, statement, batch_size)
 
 
-def _csv_chunks(session: Session, statement: Select, batch_size: int) -> Iterator[str]:
-    result = session.exec(statement.execution_options(yield_per=batch_size))
-    return csv_text(CSV_HEADER, ([_csv_row(HistoryRow(*row)) for row in partition]
+def _csv_chunks(session: Session, statement: Select[*ShownColumns], batch_size: int) -> Iterator[str]:
+    result = execute_wide(session, statement.execution_options(yield_per=batch_size))
+    return csv_text(CSV_HEADER, ([_csv_row(_history_row(row)) for row in partition]
                                  for partition in result.partitions()))
+
+
+def _history_row(columns: ShownColumns) -> HistoryRow:
+    row_id = columns[0]
+    assert row_id is not None  # read from the database
+    return HistoryRow(row_id, *columns[1:])
 
 
 def _csv_row(entry: HistoryRow) -> list[object]:
@@ -120,30 +134,31 @@ def _csv_row(entry: HistoryRow) -> list[object]:
             entry.kind.label if entry.kind else '', entry.old_value, entry.new_value, entry.actor, entry.note]
 
 
-def _shown_actor(actor: Actor) -> ColumnElement:
+def _shown_actor(actor: Actor) -> SQLColumnExpression[str]:
     if actor.is_vendor:
-        return LicenceHistory.actor  # type: ignore[return-value]
-    return case((col(LicenceHistory.by_vendor), literal(ADMIN_TEAM)), else_=LicenceHistory.actor)
+        return col(LicenceHistory.actor)
+    return case((col(LicenceHistory.by_vendor), literal(ADMIN_TEAM)), else_=col(LicenceHistory.actor))
 
 
 def _conditions(organisation_id: int, history_filter: HistoryFilter, actor: Actor, dialect: str
-                ) -> list[ColumnElement]:
-    conditions: list[ColumnElement] = [LicenceHistory.organisation_id == organisation_id]  # type: ignore[list-item]
+                ) -> list[ColumnElement[bool]]:
+    occurred_at = col(LicenceHistory.occurred_at)
+    conditions = [col(LicenceHistory.organisation_id) == organisation_id]
     if history_filter.date_from:
-        conditions.append(LicenceHistory.occurred_at >= _start_of(history_filter.date_from))
+        conditions.append(occurred_at >= _start_of(history_filter.date_from))
     if history_filter.date_to:
-        conditions.append(LicenceHistory.occurred_at < _start_of(history_filter.date_to + timedelta(days=1)))
+        conditions.append(occurred_at < _start_of(history_filter.date_to + timedelta(days=1)))
     if history_filter.actions:
         conditions.append(col(LicenceHistory.action).in_(history_filter.actions))
     if history_filter.kind:
-        conditions.append(LicenceHistory.kind == history_filter.kind)
+        conditions.append(col(LicenceHistory.kind) == history_filter.kind)
     if history_filter.text:
         conditions.append(_text_matches(history_filter.text, vendor=actor.is_vendor,
                                         dialect=dialect))
     return conditions
 
 
-def _text_matches(text: str, *, vendor: bool, dialect: str) -> ColumnElement:
+def _text_matches(text: str, *, vendor: bool, dialect: str) -> ColumnElement[bool]:
     """A plain substring test on the computed `search_text` (which SQLite keeps in an index), ignoring case the way
     the database's lower() does; vendor staff also find rows by the real names behind "Admin Team"."""
     if dialect == 'sqlite':
@@ -151,12 +166,12 @@ def _text_matches(text: str, *, vendor: bool, dialect: str) -> ColumnElement:
         position = func.instr
         # A bound on the time that is always true steers SQLite to the index on (organisation, time), the one that
         # holds the search text; any other index would have it compute the text from every row.
-        return and_(LicenceHistory.occurred_at > _EPOCH,
+        return and_(col(LicenceHistory.occurred_at) > _EPOCH,
                     _text_condition(position, needle, vendor=vendor))
     return _text_condition(func.strpos, text.lower(), vendor=vendor)
 
 
-def _text_condition(position, needle: str, *, vendor: bool) -> ColumnElement:
+def _text_condition(position: Callable[..., Function[Any]], needle: str, *, vendor: bool) -> ColumnElement[bool]:
     matches = position(LicenceHistory.search_text, needle) > 0
     if not vendor:
         return matches
@@ -166,14 +181,15 @@ def _text_condition(position, needle: str, *, vendor: bool) -> ColumnElement:
     return or_(and_(~col(LicenceHistory.by_vendor), matches), and_(col(LicenceHistory.by_vendor), by_staff))
 
 
-def _rows(shown_actor: ColumnElement, conditions: list[ColumnElement], history_filter: HistoryFilter) -> Select:
-    return (select(LicenceHistory.id, LicenceHistory.occurred_at, LicenceHistory.action, LicenceHistory.kind,
-                   LicenceHistory.old_value, LicenceHistory.new_value, shown_actor.label('shown_actor'),
-                   LicenceHistory.note)
+def _rows(shown_actor: SQLColumnExpression[str], conditions: list[ColumnElement[bool]], history_filter: HistoryFilter
+          ) -> Select[*ShownColumns]:
+    return (select_wide(col(LicenceHistory.id), col(LicenceHistory.occurred_at), col(LicenceHistory.action),
+                        col(LicenceHistory.kind), col(LicenceHistory.old_value), col(LicenceHistory.new_value),
+                        label('shown_actor', shown_actor), col(LicenceHistory.note))
             .where(and_(*conditions)).order_by(*_order(shown_actor, history_filter)))
 
 
-def _order(shown_actor: ColumnElement, history_filter: HistoryFilter) -> list[ColumnElement]:
+def _order(shown_actor: SQLColumnExpression[str], history_filter: HistoryFilter) -> list[ColumnElement[Any]]:
     sort_column = {**SORTS, 'actor': shown_actor, 'action': _ACTION_ORDER}[history_filter.sort]
     direction = (lambda c: c.desc()) if history_filter.descending else (lambda c: c.asc())
     order = [direction(sort_column).nulls_last() if history_filter.sort == 'kind' else direction(sort_column)]

@@ -3,6 +3,7 @@ bulk inserts of the import and the demo data write."""
 
 import hashlib
 from datetime import UTC, datetime
+from typing import Any, TypedDict
 
 from sqlmodel import Session
 
@@ -33,9 +34,21 @@ def record_history(*, session: Session, organisation_id: int, actor: str, action
 
 def history_values(*, organisation_id: int, occurred_at: datetime, actor: str, by_vendor: bool, action: str,
                    kind: str | None, old_value: str | None, new_value: str | None, note: str | None
-                   ) -> dict[str, object]:
+                   ) -> dict[str, Any]:
     """A licence history row's columns, its digest included: for the app, and for bulk inserts of the import and
     the demo data."""
-    shown = {'occurred_at': occurred_at, 'actor': actor, 'action': action, 'kind': kind, 'old_value': old_value,
-             'new_value': new_value, 'note': note}
+    shown = _ShownColumns(occurred_at=occurred_at, actor=actor, action=action, kind=kind, old_value=old_value,
+                          new_value=new_value, note=note)
     return {'organisation_id': organisation_id, 'by_vendor': by_vendor, **shown, 'row_hash': row_hash(**shown)}
+
+
+class _ShownColumns(TypedDict):
+    """The columns a person sees, which the digest is made of."""
+
+    occurred_at: datetime
+    actor: str
+    action: str
+    kind: str | None
+    old_value: str | None
+    new_value: str | None
+    note: str | None

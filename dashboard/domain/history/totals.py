@@ -1,8 +1,9 @@
 """The licence totals over time for the Licence history chart, rebuilt from the history rows."""
 
 from datetime import datetime, timedelta
+from typing import Any, TypeGuard
 
-from sqlalchemy import ColumnElement, func
+from sqlalchemy import ColumnElement, SQLColumnExpression, func
 from sqlmodel import Session, col, select
 
 from dashboard.domain import clock
@@ -26,32 +27,32 @@ def licence_totals_series(*, session: Session, actor: Actor, organisation_id: in
 
 
 def _daily_totals(session: Session, organisation_id: int, kind: LicenceKind) -> list[tuple[datetime, int]]:
-    conditions = (LicenceHistory.organisation_id == organisation_id, LicenceHistory.kind == kind,
+    occurred_at, row_id = col(LicenceHistory.occurred_at), col(LicenceHistory.id)
+    conditions = (col(LicenceHistory.organisation_id) == organisation_id, col(LicenceHistory.kind) == kind,
                   col(LicenceHistory.action).in_(TOTAL_ACTIONS))
     # The day's last change, found by grouping; then only those rows are read (by the index on kind and time).
-    day_ends = session.exec(select(func.max(LicenceHistory.occurred_at)).where(*conditions)
-                            .group_by(_day(session, LicenceHistory.occurred_at))).all()
+    day_ends = session.exec(select(func.max(occurred_at)).where(*conditions).group_by(_day(session, occurred_at))).all()
     if not day_ends:
         return []
     points: list[tuple[datetime, int]] = []
-    first = session.exec(select(LicenceHistory.occurred_at, LicenceHistory.old_value, LicenceHistory.new_value)
-                         .where(*conditions).order_by(LicenceHistory.occurred_at, LicenceHistory.id).limit(1)).one()
-    if _is_count(first.old_value):
-        points.append((first.occurred_at - timedelta(seconds=1), int(first.old_value)))
-    rows = session.exec(select(LicenceHistory.occurred_at, LicenceHistory.new_value)
-                        .where(*conditions, col(LicenceHistory.occurred_at).in_(day_ends))
-                        .order_by(LicenceHistory.occurred_at, LicenceHistory.id)).all()
-    for occurred_at, value in [(first.occurred_at, first.new_value), *rows]:
-        if _is_count(value) and (not points or points[-1] != (occurred_at, int(value))):
-            points.append((occurred_at, int(value)))
+    first_at, first_old, first_new = session.exec(
+        select(occurred_at, col(LicenceHistory.old_value), col(LicenceHistory.new_value))
+        .where(*conditions).order_by(occurred_at, row_id).limit(1)).one()
+    if _is_count(first_old):
+        points.append((first_at - timedelta(seconds=1), int(first_old)))
+    rows = session.exec(select(occurred_at, col(LicenceHistory.new_value))
+                        .where(*conditions, occurred_at.in_(day_ends)).order_by(occurred_at, row_id)).all()
+    for at, value in [(first_at, first_new), *rows]:
+        if _is_count(value) and (not points or points[-1] != (at, int(value))):
+            points.append((at, int(value)))
     return points
 
 
-def _is_count(value: str | None) -> bool:
+def _is_count(value: str | None) -> TypeGuard[str]:
     return value is not None and value.isdecimal()
 
 
-def _day(session: Session, column) -> ColumnElement:
+def _day(session: Session, column: SQLColumnExpression[datetime]) -> ColumnElement[Any]:
     if session.get_bind().dialect.name == 'sqlite':
         return func.date(column)
     return func.date_trunc('day', column)
