@@ -22,7 +22,8 @@ from dashboard.db import Database
 from dashboard.demo_data import generate_demo
 from dashboard.domain import clock
 from dashboard.domain.actor import Actor
-from dashboard.domain.history.query import HistoryFilter, export_history_csv, licence_totals_series, list_history
+from dashboard.domain.history.query import HistoryFilter, export_history_csv, list_history
+from dashboard.domain.history.totals import licence_totals_series
 from dashboard.domain.models import HistoryAction, LicenceKind, Organisation, User
 
 TARGET_MS = 50

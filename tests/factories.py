@@ -7,7 +7,7 @@ from sqlmodel import Session, col, select
 
 from dashboard.domain import clock
 from dashboard.domain.actor import Actor
-from dashboard.domain.history.query import record_history
+from dashboard.domain.history.recording import record_history
 from dashboard.domain.models import DeletionRequest, LicenceHistory, LicencePool, LicenceRequest, Organisation, User
 from tests.two_factor_codes import TEST_TOTP_SECRET
 

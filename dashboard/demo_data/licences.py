@@ -11,7 +11,7 @@ from datetime import UTC, date, datetime, time, timedelta
 
 from dashboard.demo_data.notes import DECREASE_NOTES, INCREASE_NOTES, OTHER_EVENTS, RENEWAL_NOTES
 from dashboard.demo_data.organisations import HISTORY_DAYS, TERM_DAYS, OrganisationPlan, Story
-from dashboard.domain.history.query import history_values
+from dashboard.domain.history.recording import history_values
 from dashboard.domain.models import HistoryAction, LicenceKind, Role
 
 HOUR = 3600

@@ -8,7 +8,7 @@ from sqlalchemy import Connection, Insert
 from sqlalchemy.dialects import postgresql, sqlite
 
 from dashboard.db import table_of
-from dashboard.domain.history.query import history_values
+from dashboard.domain.history.recording import history_values
 from dashboard.domain.models import LicenceHistory
 from dashboard.importer.csv_files import read_records
 from dashboard.importer.organisation_ids import OrganisationIds

@@ -11,9 +11,10 @@ from collections.abc import Callable, Collection
 from typing import Any, Generic, TypeVar
 from urllib.parse import urlencode
 
-from nicegui import events, run, ui
+from nicegui import events, ui
 
 from dashboard.domain.paging import PAGE_SIZES, PagedFilter, SortedFilter, last_page
+from dashboard.ui.io_bound import io_bound
 from dashboard.ui.table_events import TableRequest, table_request
 
 F = TypeVar('F', bound=PagedFilter)
@@ -38,10 +39,8 @@ class PagedTable(Generic[F, R]):
     async def read_first(self) -> None:
         """Reads the first page to show; before the table is created, for a table sent empty would report its
         empty paging back and could overwrite the real row count."""
-        read = await self._read_page(self.filter)
-        if read is not None:
-            self.filter, rows, self.count = read
-            self._rows = [self._row(row) for row in rows]
+        self.filter, rows, self.count = await self._read_page(self.filter)
+        self._rows = [self._row(row) for row in rows]
 
     def create(self, columns: list[dict[str, Any]], *, marker: str) -> ui.table:
         """The table, with the rows `read_first` read."""
@@ -61,8 +60,8 @@ class PagedTable(Generic[F, R]):
         self._readings += 1
         reading = self._readings
         read = await self._read_page(self.filter)
-        if read is None or reading != self._readings or self.table is None:
-            return  # a newer reading shows instead (or the app is stopping)
+        if reading != self._readings or self.table is None:
+            return  # a newer reading shows instead
         self.filter, rows, self.count = read
         self.table.rows = [self._row(row) for row in rows]
         self.table.pagination = self._pagination()
@@ -84,14 +83,14 @@ class PagedTable(Generic[F, R]):
             return paged.sorted_by(asked.sort, asked.descending)
         return paged
 
-    async def _read_page(self, paged_filter: F) -> tuple[F, list[R], int] | None:
+    async def _read_page(self, paged_filter: F) -> tuple[F, list[R], int]:
         """The filter's page, its rows and how many rows match; a page past the end is read as the last page, and
-        the filter returned says so. None when the app stops before it is read."""
-        read = await run.io_bound(self._read, paged_filter)
-        if read is not None and paged_filter.page > last_page(read[1], paged_filter.page_size):
-            paged_filter = paged_filter.with_changes(page=last_page(read[1], paged_filter.page_size))
-            read = await run.io_bound(self._read, paged_filter)
-        return None if read is None else (paged_filter, *read)
+        the filter returned says so."""
+        rows, count = await io_bound(self._read, paged_filter)
+        if paged_filter.page > last_page(count, paged_filter.page_size):
+            paged_filter = paged_filter.with_changes(page=last_page(count, paged_filter.page_size))
+            rows, count = await io_bound(self._read, paged_filter)
+        return paged_filter, rows, count
 
     def _pagination(self) -> dict[str, Any]:
         f = self.filter

@@ -8,7 +8,7 @@ from sqlmodel import Session, select
 
 from dashboard.domain import clock
 from dashboard.domain.auth.accounts import set_password
-from dashboard.domain.history.query import record_history
+from dashboard.domain.history.recording import record_history
 from dashboard.domain.models import HistoryAction, LicenceKind, Organisation, User
 from tests.factories import make_organisation, make_pool, make_user
 

@@ -8,15 +8,9 @@ import pytest
 from sqlmodel import Session, select
 
 from dashboard.domain import clock
-from dashboard.domain.history.query import (
-    CSV_HEADER,
-    HistoryFilter,
-    export_history_csv,
-    licence_totals_series,
-    list_history,
-    record_history,
-    row_hash,
-)
+from dashboard.domain.history.query import CSV_HEADER, HistoryFilter, export_history_csv, list_history
+from dashboard.domain.history.recording import record_history, row_hash
+from dashboard.domain.history.totals import licence_totals_series
 from dashboard.domain.models import HistoryAction, LicenceHistory, LicenceKind, Organisation
 from dashboard.ui.format import history_row
 from tests.factories import actor, make_history, make_organisation, make_pool, make_user

@@ -16,7 +16,8 @@ from dashboard.domain.billing.licence_details import billing_view, change_main_c
 from dashboard.domain.billing.licence_requests import request_licences
 from dashboard.domain.deletion.requests import request_deletion, withdraw_deletion
 from dashboard.domain.errors import NotFound, PermissionDenied
-from dashboard.domain.history.query import HistoryFilter, export_history_csv, licence_totals_series, list_history
+from dashboard.domain.history.query import HistoryFilter, export_history_csv, list_history
+from dashboard.domain.history.totals import licence_totals_series
 from dashboard.domain.models import (
     AuditEntry,
     DeletionRequest,

@@ -4,7 +4,7 @@ from datetime import UTC, datetime, timedelta
 from nicegui import ui
 from nicegui.testing import User
 
-from dashboard.domain.history.query import record_history
+from dashboard.domain.history.recording import record_history
 from dashboard.domain.models import HistoryAction, LicenceKind
 from tests.ui.conftest import log_in
 

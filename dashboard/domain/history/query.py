@@ -1,58 +1,27 @@
-"""The licence history: writing rows, and reading them filtered, sorted and paged by the database."""
+"""Reading the licence history: filtered, sorted and paged by the database, or streamed whole as CSV."""
 
-import hashlib
 import string
-from collections.abc import Iterator, Mapping
+from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, time, timedelta
+from typing import Any
 
-from sqlalchemy import ColumnElement, Select, and_, case, func, literal, or_
+from sqlalchemy import ColumnElement, Select, SQLColumnExpression, and_, case, func, label, literal, or_
+from sqlalchemy.sql.functions import Function
 from sqlmodel import Session, col, select
 
-from dashboard.domain import clock
 from dashboard.domain.actor import ADMIN_TEAM, Actor
-from dashboard.domain.changes import announce
 from dashboard.domain.csv_export import csv_text
-from dashboard.domain.models import HistoryAction, LicenceHistory, LicenceKind, LicencePool
+from dashboard.domain.models import HistoryAction, LicenceHistory, LicenceKind
 from dashboard.domain.paging import DEFAULT_PAGE_SIZE, SortedFilter, counted
 from dashboard.domain.url_query import QueryReader
+from dashboard.domain.wide_select import execute_wide, select_wide
 
-SORTS = {'date': LicenceHistory.occurred_at, 'action': LicenceHistory.action, 'kind': LicenceHistory.kind,
-         'actor': LicenceHistory.actor}
+SORTS: dict[str, SQLColumnExpression[Any]] = {
+    'date': col(LicenceHistory.occurred_at), 'action': col(LicenceHistory.action), 'kind': col(LicenceHistory.kind),
+    'actor': col(LicenceHistory.actor)}
 _EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
 _ASCII_LOWER = str.maketrans(string.ascii_uppercase, string.ascii_lowercase)
-TOTAL_ACTIONS = (HistoryAction.LICENCES_INCREASED, HistoryAction.LICENCES_DECREASED, HistoryAction.TRIAL_STARTED,
-                 HistoryAction.TRIAL_CONVERTED)
-
-
-def row_hash(*, occurred_at: datetime, actor: str, action: str, kind: str | None, old_value: str | None,
-             new_value: str | None, note: str | None) -> str:
-    """A digest of every column a person sees, so that importing the same row twice stores it once."""
-    parts = [occurred_at.astimezone(UTC).isoformat(), actor, action, kind or '', old_value or '', new_value or '',
-             note or '']
-    return hashlib.sha256('\x1f'.join(parts).encode()).hexdigest()
-
-
-def record_history(*, session: Session, organisation_id: int, actor: str, action: HistoryAction,
-                   kind: LicenceKind | None = None, old_value: object = None, new_value: object = None,
-                   note: str | None = None, by_vendor: bool = False, occurred_at: datetime | None = None) -> None:
-    """Adds a history row to the caller's transaction, so that it commits together with the change it describes;
-    open pages hear of the change once it commits."""
-    announce(session, organisation_id, action)
-    session.add(LicenceHistory(**history_values(
-        organisation_id=organisation_id, occurred_at=occurred_at or clock.now(), actor=actor, by_vendor=by_vendor,
-        action=action, kind=kind, old_value=None if old_value is None else str(old_value),
-        new_value=None if new_value is None else str(new_value), note=note)))
-
-
-def history_values(*, organisation_id: int, occurred_at: datetime, actor: str, by_vendor: bool, action: str,
-                   kind: str | None, old_value: str | None, new_value: str | None, note: str | None
-                   ) -> dict[str, object]:
-    """A licence history row's columns, its digest included: for the app, and for bulk inserts of the import and
-    the demo data."""
-    shown = {'occurred_at': occurred_at, 'actor': actor, 'action': action, 'kind': kind, 'old_value': old_value,
-             'new_value': new_value, 'note': note}
-    return {'organisation_id': organisation_id, 'by_vendor': by_vendor, **shown, 'row_hash': row_hash(**shown)}
 
 
 @dataclass(frozen=True)
@@ -101,6 +70,10 @@ class HistoryFilter(SortedFilter):
         return {key: value for key, value in query.items() if value}
 
 
+# The columns `_rows` reads, in its order: id, time, action, kind, old value, new value, actor as shown, note.
+ShownColumns = tuple[int | None, datetime, HistoryAction, LicenceKind | None, str | None, str | None, str, str | None]
+
+
 @dataclass(frozen=True)
 class HistoryRow:
     id: int
@@ -120,10 +93,10 @@ def list_history(*, session: Session, actor: Actor, organisation_id: int, histor
     shown_actor = _shown_actor(actor)
     conditions = _conditions(organisation_id, history_filter, actor, _dialect(session))
     # The page's ids first: that query needs only indexed columns, so SQLite answers it from an index alone.
-    ids = session.exec(select(LicenceHistory.id).where(*conditions).order_by(*_order(shown_actor, history_filter))
+    ids = session.exec(select(col(LicenceHistory.id)).where(*conditions).order_by(*_order(shown_actor, history_filter))
                        .offset(history_filter.offset).limit(history_filter.page_size)).all()
-    rows = [HistoryRow(*row) for row in session.exec(_rows(shown_actor, [col(LicenceHistory.id).in_(ids)],
-                                                           history_filter)).all()] if ids else []
+    statement = _rows(shown_actor, [col(LicenceHistory.id).in_(ids)], history_filter)
+    rows = [_history_row(row) for row in execute_wide(session, statement).all()] if ids else []
     count = select(func.count()).select_from(LicenceHistory).where(*conditions)
     return counted(rows, offset=history_filter.offset, page_size=history_filter.page_size,
                    count=lambda: session.exec(count).one())
@@ -144,10 +117,16 @@ def export_history_csv(*, session: Session, actor: Actor, organisation_id: int, 
     return _csv_chunks(session, statement, batch_size)
 
 
-def _csv_chunks(session: Session, statement: Select, batch_size: int) -> Iterator[str]:
-    result = session.exec(statement.execution_options(yield_per=batch_size))
-    return csv_text(CSV_HEADER, ([_csv_row(HistoryRow(*row)) for row in partition]
+def _csv_chunks(session: Session, statement: Select[*ShownColumns], batch_size: int) -> Iterator[str]:
+    result = execute_wide(session, statement.execution_options(yield_per=batch_size))
+    return csv_text(CSV_HEADER, ([_csv_row(_history_row(row)) for row in partition]
                                  for partition in result.partitions()))
+
+
+def _history_row(columns: ShownColumns) -> HistoryRow:
+    row_id = columns[0]
+    assert row_id is not None  # read from the database
+    return HistoryRow(row_id, *columns[1:])
 
 
 def _csv_row(entry: HistoryRow) -> list[object]:
@@ -155,68 +134,31 @@ def _csv_row(entry: HistoryRow) -> list[object]:
             entry.kind.label if entry.kind else '', entry.old_value, entry.new_value, entry.actor, entry.note]
 
 
-def licence_totals_series(*, session: Session, actor: Actor, organisation_id: int
-                          ) -> dict[LicenceKind, list[tuple[datetime, int]]]:
-    """Licence totals over time per kind, rebuilt from the history: the total before the first recorded change,
-    then the last total recorded on each day, ending with today's total from the pool itself."""
-    actor.require_view_billing(organisation_id)
-    series = {kind: _daily_totals(session, organisation_id, kind) for kind in LicenceKind}
-    now = clock.now()
-    for pool in session.exec(select(LicencePool).where(LicencePool.organisation_id == organisation_id)).all():
-        series[pool.kind].append((now, pool.total))
-    return series
-
-
-def _daily_totals(session: Session, organisation_id: int, kind: LicenceKind) -> list[tuple[datetime, int]]:
-    conditions = (LicenceHistory.organisation_id == organisation_id, LicenceHistory.kind == kind,
-                  col(LicenceHistory.action).in_(TOTAL_ACTIONS))
-    # The day's last change, found by grouping; then only those rows are read (by the index on kind and time).
-    day_ends = session.exec(select(func.max(LicenceHistory.occurred_at)).where(*conditions)
-                            .group_by(_day(session, LicenceHistory.occurred_at))).all()
-    if not day_ends:
-        return []
-    points: list[tuple[datetime, int]] = []
-    first = session.exec(select(LicenceHistory.occurred_at, LicenceHistory.old_value, LicenceHistory.new_value)
-                         .where(*conditions).order_by(LicenceHistory.occurred_at, LicenceHistory.id).limit(1)).one()
-    if _is_count(first.old_value):
-        points.append((first.occurred_at - timedelta(seconds=1), int(first.old_value)))
-    rows = session.exec(select(LicenceHistory.occurred_at, LicenceHistory.new_value)
-                        .where(*conditions, col(LicenceHistory.occurred_at).in_(day_ends))
-                        .order_by(LicenceHistory.occurred_at, LicenceHistory.id)).all()
-    for occurred_at, value in [(first.occurred_at, first.new_value), *rows]:
-        if _is_count(value) and (not points or points[-1] != (occurred_at, int(value))):
-            points.append((occurred_at, int(value)))
-    return points
-
-
-def _is_count(value: str | None) -> bool:
-    return value is not None and value.isdecimal()
-
-
-def _shown_actor(actor: Actor) -> ColumnElement:
+def _shown_actor(actor: Actor) -> SQLColumnExpression[str]:
     if actor.is_vendor:
-        return LicenceHistory.actor  # type: ignore[return-value]
-    return case((col(LicenceHistory.by_vendor), literal(ADMIN_TEAM)), else_=LicenceHistory.actor)
+        return col(LicenceHistory.actor)
+    return case((col(LicenceHistory.by_vendor), literal(ADMIN_TEAM)), else_=col(LicenceHistory.actor))
 
 
 def _conditions(organisation_id: int, history_filter: HistoryFilter, actor: Actor, dialect: str
-                ) -> list[ColumnElement]:
-    conditions: list[ColumnElement] = [LicenceHistory.organisation_id == organisation_id]  # type: ignore[list-item]
+                ) -> list[ColumnElement[bool]]:
+    occurred_at = col(LicenceHistory.occurred_at)
+    conditions = [col(LicenceHistory.organisation_id) == organisation_id]
     if history_filter.date_from:
-        conditions.append(LicenceHistory.occurred_at >= _start_of(history_filter.date_from))
+        conditions.append(occurred_at >= _start_of(history_filter.date_from))
     if history_filter.date_to:
-        conditions.append(LicenceHistory.occurred_at < _start_of(history_filter.date_to + timedelta(days=1)))
+        conditions.append(occurred_at < _start_of(history_filter.date_to + timedelta(days=1)))
     if history_filter.actions:
         conditions.append(col(LicenceHistory.action).in_(history_filter.actions))
     if history_filter.kind:
-        conditions.append(LicenceHistory.kind == history_filter.kind)
+        conditions.append(col(LicenceHistory.kind) == history_filter.kind)
     if history_filter.text:
         conditions.append(_text_matches(history_filter.text, vendor=actor.is_vendor,
                                         dialect=dialect))
     return conditions
 
 
-def _text_matches(text: str, *, vendor: bool, dialect: str) -> ColumnElement:
+def _text_matches(text: str, *, vendor: bool, dialect: str) -> ColumnElement[bool]:
     """A plain substring test on the computed `search_text` (which SQLite keeps in an index), ignoring case the way
     the database's lower() does; vendor staff also find rows by the real names behind "Admin Team"."""
     if dialect == 'sqlite':
@@ -224,12 +166,12 @@ def _text_matches(text: str, *, vendor: bool, dialect: str) -> ColumnElement:
         position = func.instr
         # A bound on the time that is always true steers SQLite to the index on (organisation, time), the one that
         # holds the search text; any other index would have it compute the text from every row.
-        return and_(LicenceHistory.occurred_at > _EPOCH,
+        return and_(col(LicenceHistory.occurred_at) > _EPOCH,
                     _text_condition(position, needle, vendor=vendor))
     return _text_condition(func.strpos, text.lower(), vendor=vendor)
 
 
-def _text_condition(position, needle: str, *, vendor: bool) -> ColumnElement:
+def _text_condition(position: Callable[..., Function[Any]], needle: str, *, vendor: bool) -> ColumnElement[bool]:
     matches = position(LicenceHistory.search_text, needle) > 0
     if not vendor:
         return matches
@@ -239,14 +181,15 @@ def _text_condition(position, needle: str, *, vendor: bool) -> ColumnElement:
     return or_(and_(~col(LicenceHistory.by_vendor), matches), and_(col(LicenceHistory.by_vendor), by_staff))
 
 
-def _rows(shown_actor: ColumnElement, conditions: list[ColumnElement], history_filter: HistoryFilter) -> Select:
-    return (select(LicenceHistory.id, LicenceHistory.occurred_at, LicenceHistory.action, LicenceHistory.kind,
-                   LicenceHistory.old_value, LicenceHistory.new_value, shown_actor.label('shown_actor'),
-                   LicenceHistory.note)
+def _rows(shown_actor: SQLColumnExpression[str], conditions: list[ColumnElement[bool]], history_filter: HistoryFilter
+          ) -> Select[*ShownColumns]:
+    return (select_wide(col(LicenceHistory.id), col(LicenceHistory.occurred_at), col(LicenceHistory.action),
+                        col(LicenceHistory.kind), col(LicenceHistory.old_value), col(LicenceHistory.new_value),
+                        label('shown_actor', shown_actor), col(LicenceHistory.note))
             .where(and_(*conditions)).order_by(*_order(shown_actor, history_filter)))
 
 
-def _order(shown_actor: ColumnElement, history_filter: HistoryFilter) -> list[ColumnElement]:
+def _order(shown_actor: SQLColumnExpression[str], history_filter: HistoryFilter) -> list[ColumnElement[Any]]:
     sort_column = {**SORTS, 'actor': shown_actor, 'action': _ACTION_ORDER}[history_filter.sort]
     direction = (lambda c: c.desc()) if history_filter.descending else (lambda c: c.asc())
     order = [direction(sort_column).nulls_last() if history_filter.sort == 'kind' else direction(sort_column)]
@@ -267,9 +210,3 @@ def _start_of(day: date) -> datetime:
 
 def _dialect(session: Session) -> str:
     return session.get_bind().dialect.name
-
-
-def _day(session: Session, column) -> ColumnElement:
-    if _dialect(session) == 'sqlite':
-        return func.date(column)
-    return func.date_trunc('day', column)

@@ -13,6 +13,7 @@ from dashboard.domain.deletion.purge import REMOVED_ADDRESS
 from dashboard.domain.errors import InvalidInput, NotFound
 from dashboard.domain.models import OutboxEmail, OutboxStatus
 from dashboard.domain.paging import DEFAULT_PAGE_SIZE, PAGE_SIZES, PagedFilter, counted
+from dashboard.domain.wide_select import execute_wide, select_wide
 
 STATUSES = {'': 'All statuses', **{status.value: status.value.capitalize() for status in OutboxStatus}}
 
@@ -64,16 +65,24 @@ def list_outbox(*, session: Session, actor: Actor, status: str = '', page: int =
     """One page of the outbox, newest first, and how many emails match; for the vendor's staff only."""
     actor.require_vendor()
     require_current(session=session, actor=actor)  # not for a page left open by someone since deactivated or demoted
-    conditions = [OutboxEmail.status == status] if status in set(OutboxStatus) else []
+    conditions = [col(OutboxEmail.status) == status] if status in set(OutboxStatus) else []
     paged = OutboxFilter(page=max(page, 1), page_size=page_size if page_size in PAGE_SIZES else DEFAULT_PAGE_SIZE)
-    statement = (select(OutboxEmail.id, OutboxEmail.to_address, OutboxEmail.subject, OutboxEmail.kind,
-                        OutboxEmail.status, OutboxEmail.attempts, OutboxEmail.last_error, OutboxEmail.created_at,
-                        OutboxEmail.sent_at, OutboxEmail.next_attempt_at)
+    statement = (select_wide(col(OutboxEmail.id), col(OutboxEmail.to_address), col(OutboxEmail.subject),
+                             col(OutboxEmail.kind), col(OutboxEmail.status), col(OutboxEmail.attempts),
+                             col(OutboxEmail.last_error), col(OutboxEmail.created_at), col(OutboxEmail.sent_at),
+                             col(OutboxEmail.next_attempt_at))
                  .where(*conditions).order_by(col(OutboxEmail.id).desc())
                  .offset(paged.offset).limit(paged.page_size))
-    rows = [OutboxRow(*row) for row in session.exec(statement).all()]
+    rows = [_outbox_row(row) for row in execute_wide(session, statement).all()]
     return counted(rows, offset=paged.offset, page_size=paged.page_size,
                    count=lambda: session.exec(select(func.count()).select_from(OutboxEmail).where(*conditions)).one())
+
+
+def _outbox_row(columns: tuple[int | None, str, str, str, OutboxStatus, int, str | None, datetime, datetime | None,
+                               datetime]) -> OutboxRow:
+    email_id = columns[0]
+    assert email_id is not None  # read from the database
+    return OutboxRow(email_id, *columns[1:])
 
 
 def outbox_bodies(*, session: Session, actor: Actor, email_id: int) -> OutboxBodies:
@@ -107,10 +116,10 @@ def retry_failed_email(*, session: Session, actor: Actor, email_id: int) -> None
         raise InvalidInput('This email\'s account was purged: it has no recipient left to send it to.')
     if email.status != OutboxStatus.FAILED:
         raise InvalidInput(f'Only a failed email can be retried; this one is {email.status}.')
-    retried = session.execute(update(OutboxEmail).where(col(OutboxEmail.id) == email_id,
-                                                        col(OutboxEmail.status) == OutboxStatus.FAILED)
-                              .values(status=OutboxStatus.PENDING, attempts=0, next_attempt_at=clock.now(),
-                                      claimed_by=None, claimed_until=None)).rowcount
+    retried = session.exec(update(OutboxEmail).where(col(OutboxEmail.id) == email_id,
+                                                     col(OutboxEmail.status) == OutboxStatus.FAILED)
+                           .values(status=OutboxStatus.PENDING, attempts=0, next_attempt_at=clock.now(),
+                                   claimed_by=None, claimed_until=None)).rowcount
     session.commit()
     if retried != 1:
         raise InvalidInput('This email is no longer failed: it has been retried already.')

@@ -17,7 +17,7 @@ from dashboard.domain.auth.accounts import require_current
 from dashboard.domain.billing.licence_details import get_organisation
 from dashboard.domain.errors import InvalidInput, NotFound
 from dashboard.domain.formatting import format_date
-from dashboard.domain.history.query import record_history
+from dashboard.domain.history.recording import record_history
 from dashboard.domain.models import HistoryAction, LicenceKind, LicencePool, Organisation, Plan
 
 MAX_TOTAL = 1_000_000

@@ -4,7 +4,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import date
 
-from sqlalchemy import ColumnElement, and_, exists, func, or_
+from sqlalchemy import ColumnElement, Select, and_, exists, func, or_
 from sqlalchemy.orm import aliased
 from sqlmodel import Session, col, select
 
@@ -24,6 +24,7 @@ from dashboard.domain.models import (
 from dashboard.domain.organisations.account_types import ACCOUNT_TYPES, AccountType, account_type_condition
 from dashboard.domain.paging import DEFAULT_PAGE_SIZE, SortedFilter, counted
 from dashboard.domain.url_query import QueryReader
+from dashboard.domain.wide_select import execute_wide, select_wide
 
 SORTS = ('name', 'serial', 'end')
 OPEN_LICENCE_REQUEST = 'open'
@@ -88,40 +89,58 @@ def list_organisations(*, session: Session, actor: Actor, organisations_filter: 
     actor.require_vendor()
     today = today or clock.today()
     conditions = _conditions(organisations_filter, today)
-    sort = {'name': Organisation.name, 'serial': Organisation.serial_number,
-            'end': Organisation.subscription_end}[organisations_filter.sort]
+    rows = [_row(values, today) for values in execute_wide(session, _page(organisations_filter, conditions)).all()]
+    return counted(rows, offset=organisations_filter.offset, page_size=organisations_filter.page_size,
+                   count=lambda: session.exec(select(func.count()).select_from(Organisation).where(*conditions)).one())
+
+
+# An organisation, its managed and on-demand pools' in use, total and expiry (none without the pool), its main
+# contact's name, whether a deletion request is open, and how many licence requests are.
+PageColumns = tuple[Organisation, int | None, int | None, date | None, int | None, int | None, date | None,
+                    str | None, bool, int]
+
+
+def _page(organisations_filter: OrganisationsFilter, conditions: list[ColumnElement[bool]]
+          ) -> Select[Organisation, int, int, date, int, int, date, str, bool, int]:
+    sort = {'name': col(Organisation.name), 'serial': col(Organisation.serial_number),
+            'end': col(Organisation.subscription_end)}[organisations_filter.sort]
     direction = (lambda c: c.desc()) if organisations_filter.descending else (lambda c: c.asc())
     managed, on_demand = aliased(LicencePool), aliased(LicencePool)
     contact = aliased(User)
-    deletion_pending = exists().where(DeletionRequest.organisation_id == Organisation.id,
+    organisation_id = col(Organisation.id)
+    deletion_pending = exists().where(col(DeletionRequest.organisation_id) == organisation_id,
                                       col(DeletionRequest.status).in_(OPEN_DELETION_STATUSES))
     licence_requests = (select(func.count()).select_from(LicenceRequest)
-                        .where(LicenceRequest.organisation_id == Organisation.id,
-                               LicenceRequest.status == OPEN_LICENCE_REQUEST).scalar_subquery())
-    statement = (
-        select(Organisation, managed.in_use, managed.total, managed.expiry_date, on_demand.in_use, on_demand.total,
-               on_demand.expiry_date, contact.full_name, deletion_pending, licence_requests)
-        .outerjoin(managed, and_(managed.organisation_id == Organisation.id, managed.kind == LicenceKind.MANAGED_AGENT))
-        .outerjoin(on_demand, and_(on_demand.organisation_id == Organisation.id,
-                                   on_demand.kind == LicenceKind.ON_DEMAND))
-        .outerjoin(contact, contact.id == Organisation.main_contact_id)
-        .where(*conditions).order_by(direction(sort), direction(col(Organisation.id)))
+                        .where(col(LicenceRequest.organisation_id) == organisation_id,
+                               col(LicenceRequest.status) == OPEN_LICENCE_REQUEST).scalar_subquery())
+    return (
+        select_wide(Organisation, col(managed.in_use), col(managed.total), col(managed.expiry_date),
+                    col(on_demand.in_use), col(on_demand.total), col(on_demand.expiry_date), col(contact.full_name),
+                    deletion_pending, licence_requests)
+        .outerjoin(managed, and_(col(managed.organisation_id) == organisation_id,
+                                 col(managed.kind) == LicenceKind.MANAGED_AGENT))
+        .outerjoin(on_demand, and_(col(on_demand.organisation_id) == organisation_id,
+                                   col(on_demand.kind) == LicenceKind.ON_DEMAND))
+        .outerjoin(contact, col(contact.id) == Organisation.main_contact_id)
+        .where(*conditions).order_by(direction(sort), direction(organisation_id))
         .offset(organisations_filter.offset).limit(organisations_filter.page_size))
-    rows = [OrganisationRow(
+
+
+def _row(values: PageColumns, today: date) -> OrganisationRow:
+    (organisation, ma_in_use, ma_total, ma_expiry, od_in_use, od_total, od_expiry, contact_name, pending,
+     requests) = values
+    assert organisation.id is not None  # read from the database
+    return OrganisationRow(
         id=organisation.id, name=organisation.name, serial_number=organisation.serial_number,
         account_type=AccountType.of(organisation, today), region=organisation.region,
         subscription_end=organisation.subscription_end,
         pools={LicenceKind.MANAGED_AGENT: PoolFigures(ma_in_use or 0, ma_total or 0, ma_expiry),
                LicenceKind.ON_DEMAND: PoolFigures(od_in_use or 0, od_total or 0, od_expiry)},
         main_contact=contact_name, deletion_pending=bool(pending), open_licence_requests=requests)
-        for organisation, ma_in_use, ma_total, ma_expiry, od_in_use, od_total, od_expiry, contact_name, pending,
-        requests in session.exec(statement).all()]
-    return counted(rows, offset=organisations_filter.offset, page_size=organisations_filter.page_size,
-                   count=lambda: session.exec(select(func.count()).select_from(Organisation).where(*conditions)).one())
 
 
-def _conditions(organisations_filter: OrganisationsFilter, today: date) -> list[ColumnElement]:
-    conditions: list[ColumnElement] = []
+def _conditions(organisations_filter: OrganisationsFilter, today: date) -> list[ColumnElement[bool]]:
+    conditions: list[ColumnElement[bool]] = []
     if organisations_filter.text:
         needle = organisations_filter.text.lower()
         conditions.append(or_(func.lower(Organisation.name).contains(needle, autoescape=True),
@@ -129,7 +148,7 @@ def _conditions(organisations_filter: OrganisationsFilter, today: date) -> list[
     if organisations_filter.account_type:
         conditions.append(account_type_condition(ACCOUNT_TYPES[organisations_filter.account_type], today))
     if organisations_filter.region:
-        conditions.append(Organisation.region == organisations_filter.region)  # type: ignore[arg-type]
+        conditions.append(col(Organisation.region) == organisations_filter.region)
     return conditions
 
 

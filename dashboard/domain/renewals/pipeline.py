@@ -4,6 +4,7 @@ by the database, and exported as CSV. The chart's totals per week or month are i
 from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import date
+from typing import Any
 
 from sqlalchemy import Select
 from sqlmodel import Session
@@ -17,6 +18,7 @@ from dashboard.domain.paging import counted
 from dashboard.domain.renewals.filter import ACCOUNT_TYPES, HORIZONS, SORTS, RenewalsFilter, period_label
 from dashboard.domain.renewals.periods import RenewalPeriod, renewals_by_period
 from dashboard.domain.renewals.query import RenewalsQuery
+from dashboard.domain.wide_select import execute_wide
 
 __all__ = ['ACCOUNT_TYPES', 'CSV_HEADER', 'HORIZONS', 'SORTS', 'RenewalPeriod', 'RenewalRow',
            'RenewalsFilter', 'export_renewals_csv', 'list_renewals', 'period_label', 'renewals_by_period']
@@ -46,7 +48,7 @@ def list_renewals(*, session: Session, actor: Actor, renewals_filter: RenewalsFi
     today = today or clock.today()
     query = RenewalsQuery(renewals_filter, today, session)
     offset, page_size = renewals_filter.offset, renewals_filter.page_size
-    rows = [_row(values, today) for values in session.exec(query.page(offset, page_size)).all()]
+    rows = [_row(values, today) for values in execute_wide(session, query.page(offset, page_size)).all()]
     return counted(rows, offset=offset, page_size=page_size, count=lambda: session.exec(query.count()).one())
 
 
@@ -64,8 +66,9 @@ def export_renewals_csv(*, session: Session, actor: Actor, renewals_filter: Rene
     return _csv_chunks(session, statement, today, batch_size)
 
 
-def _csv_chunks(session: Session, statement: Select, today: date, batch_size: int) -> Iterator[str]:
-    result = session.exec(statement.execution_options(yield_per=batch_size))
+def _csv_chunks(session: Session, statement: Select[*tuple[Any, ...]], today: date, batch_size: int
+                ) -> Iterator[str]:
+    result = execute_wide(session, statement.execution_options(yield_per=batch_size))
     return csv_text(CSV_HEADER, ([_csv_row(_row(values, today)) for values in partition]
                                  for partition in result.partitions()))
 
@@ -76,7 +79,11 @@ def _csv_row(row: RenewalRow) -> list[object]:
             row.utilisation, row.deletion_pending, row.main_contact]
 
 
-def _row(values, today: date) -> RenewalRow:
+# The columns RenewalsQuery.rows reads, in its order (more than a typed select holds, so they come back untyped).
+ShownColumns = tuple[int, str, str, AccountType, Region, LicenceKind, date, int, int, int, bool, str | None]
+
+
+def _row(values: ShownColumns, today: date) -> RenewalRow:
     (organisation_id, name, serial, account_type, region, kind, expiry, in_use, total, utilisation, deletion,
      contact) = values
     return RenewalRow(organisation_id=organisation_id, name=name, serial_number=serial, account_type=account_type,

@@ -3,7 +3,8 @@
 from typing import Any
 
 from fastapi import Request
-from nicegui import run, ui
+from nicegui import ui
+from nicegui.events import GenericEventArguments
 
 from dashboard.config import get_settings
 from dashboard.db import Database
@@ -11,6 +12,7 @@ from dashboard.domain.actor import Actor
 from dashboard.domain.errors import DomainError
 from dashboard.domain.mail.outbox_view import (
     STATUSES,
+    OutboxBodies,
     OutboxFilter,
     OutboxRow,
     list_outbox,
@@ -19,6 +21,7 @@ from dashboard.domain.mail.outbox_view import (
 )
 from dashboard.ui.backoffice.access import backoffice_page
 from dashboard.ui.format import outbox_row
+from dashboard.ui.io_bound import io_bound
 from dashboard.ui.paged_table import PagedTable
 from dashboard.ui.paths import OUTBOX_PATH
 from dashboard.ui.session import SignedIn, refuse_if_signed_out
@@ -99,12 +102,12 @@ class OutboxList:
         status = self.status_select.value if self.status_select.value in STATUSES else ''
         await self.rows.show(self.rows.filter.with_changes(status=status, page=1))
 
-    async def _row_clicked(self, event) -> None:
+    async def _row_clicked(self, event: GenericEventArguments) -> None:
         email_id = clicked_row_id(event.args)
         if email_id is None:
             return  # a forged event opens nothing
         try:
-            email = await run.io_bound(self._bodies, email_id)
+            email = await io_bound(self._bodies, email_id)
         except DomainError as error:
             ui.notify(str(error), type='warning')
             return
@@ -117,7 +120,7 @@ class OutboxList:
                 html_tab = ui.tab('HTML') if email.body_html else None
                 text_tab = ui.tab('Text')
             with ui.tab_panels(tabs, value=html_tab or text_tab).classes('w-full'):
-                if html_tab is not None:
+                if html_tab is not None and email.body_html:
                     with ui.tab_panel(html_tab).classes('p-0'):
                         # The HTML as the recipient's mail program shows it, in a sandbox: no script runs, no link
                         # leaves it, nothing of it reaches this page, nothing remote is loaded.
@@ -145,7 +148,7 @@ class OutboxList:
             dialog.close()
             return
         try:
-            await run.io_bound(self._retry_now, email_id)
+            await io_bound(self._retry_now, email_id)
         except DomainError as error:
             ui.notify(str(error), type='warning')
             return
@@ -157,6 +160,6 @@ class OutboxList:
         with self.db.session() as session:
             retry_failed_email(session=session, actor=self.actor, email_id=email_id)
 
-    def _bodies(self, email_id: int):
+    def _bodies(self, email_id: int) -> OutboxBodies:
         with self.db.session() as session:
             return outbox_bodies(session=session, actor=self.actor, email_id=email_id)

@@ -6,7 +6,7 @@ from typing import Any
 from urllib.parse import urlencode
 
 from fastapi import Request
-from nicegui import events, run, ui
+from nicegui import events, ui
 
 from dashboard.db import Database
 from dashboard.domain import clock
@@ -25,6 +25,7 @@ from dashboard.ui.backoffice.access import backoffice_page
 from dashboard.ui.backoffice.renewals_chart import RenewalsChart
 from dashboard.ui.backoffice.renewals_filters import RenewalsFilterBar
 from dashboard.ui.format import renewal_row
+from dashboard.ui.io_bound import io_bound
 from dashboard.ui.live import follow_changes
 from dashboard.ui.paged_table import PagedTable, show_in_address_bar
 from dashboard.ui.paths import RENEWALS_EXPORT_PATH, RENEWALS_PATH, organisation_path
@@ -104,8 +105,8 @@ class RenewalsView:
     async def load_chart(self) -> None:
         self.chart_readings += 1
         reading = self.chart_readings
-        periods = await run.io_bound(self._read_periods, self.rows.filter)
-        if reading == self.chart_readings and periods is not None:
+        periods = await io_bound(self._read_periods, self.rows.filter)
+        if reading == self.chart_readings:
             self.chart.show(periods, self.rows.filter)
 
     async def reload(self) -> None:

@@ -7,7 +7,7 @@ from nicegui import ui
 
 from dashboard.db import Database
 from dashboard.domain.actor import Actor
-from dashboard.domain.history.query import licence_totals_series
+from dashboard.domain.history.totals import licence_totals_series
 from dashboard.domain.models import LicenceKind
 from dashboard.ui.io_bound import io_bound
 

@@ -111,9 +111,11 @@ class LicenceHistoryTab:
     async def _clear(self) -> None:
         self.quiet = True  # resetting five inputs is one change, not five
         try:
-            for element, value in ((self.date_from, ''), (self.date_to, ''), (self.actions, []),
-                                   (self.kind, ALL_KINDS), (self.text, '')):
-                element.set_value(value)
+            self.date_from.set_value('')
+            self.date_to.set_value('')
+            self.actions.set_value([])
+            self.kind.set_value(ALL_KINDS)
+            self.text.set_value('')
         finally:
             self.quiet = False
         await self.rows.show(HistoryFilter(page_size=self.rows.filter.page_size))
