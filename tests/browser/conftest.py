@@ -80,6 +80,7 @@ class World:
     people: dict[str, Person]
     contact_role: str
     history: list[HistoryEntry] = field(default_factory=list, repr=False)
+    server_log: Path | None = None  # what the app writes: its errors and their tracebacks
     logins: dict[str, str] = field(default_factory=dict)  # the back office's people and other organisations'
 
     def email_of(self, who: str) -> str:
@@ -113,7 +114,16 @@ def world(tmp_path_factory: pytest.TempPathFactory) -> Iterator[World]:
         facts = seed(session)
     db.engine.dispose()
     with serve(folder, db_url) as base_url:
-        yield World(db_url=db_url, base_url=base_url, **facts)
+        yield World(db_url=db_url, base_url=base_url, server_log=folder / 'server.log', **facts)
+
+
+@pytest.fixture
+def no_server_errors(world: World) -> Iterator[None]:
+    """A redraw must not break what the person is doing, nor leave an error behind in the app's log."""
+    assert world.server_log is not None
+    before = world.server_log.read_text(errors='replace').count('Traceback')
+    yield
+    assert world.server_log.read_text(errors='replace').count('Traceback') == before, world.server_log.read_text()
 
 
 @contextmanager

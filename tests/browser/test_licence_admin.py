@@ -3,11 +3,14 @@ new figures without a reload, and the history names "Admin Team" to the customer
 
 import re
 
+import pytest
 from playwright.sync_api import Browser, expect
 
 from dashboard.domain.models import LicenceHistory, LicencePool, Organisation
 from tests.browser.conftest import CONTEXT_OPTIONS, OpenAs, World, field_value, log_in
 from tests.browser.seed import VENDOR_STAFF
+
+pytestmark = pytest.mark.usefixtures('no_server_errors')
 
 
 def _meridian(world: World) -> int:

@@ -22,6 +22,8 @@ from tests.browser.conftest import CONTEXT_OPTIONS, OpenAs, World, log_in
 from tests.browser.seed import PASSWORD
 from tests.factories import make_deletion_request, make_licence_request, make_organisation, make_pool, make_user
 
+pytestmark = pytest.mark.usefixtures('no_server_errors')
+
 _numbers = itertools.count(1)
 
 

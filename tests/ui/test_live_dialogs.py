@@ -1,9 +1,11 @@
 """A live refresh redraws a page's cards; a dialog someone is filling in on that page stays open with what they
 typed, and still works."""
 
+import logging
 from collections.abc import Callable
 from datetime import timedelta
 
+import pytest
 from nicegui.testing import User
 
 from dashboard.domain import clock
@@ -22,8 +24,8 @@ async def _admin_changes_the_on_demand_expiry(admin: User, organisation_id: int)
     await admin.should_see(f'On-demand licences now expire on {format_date(LATER)}.', retries=50)
 
 
-async def test_an_admins_open_dialog_survives_a_colleagues_change(create_user: Callable[[], User], vendor,
-                                                                  acme) -> None:
+async def test_an_admins_open_dialog_survives_a_colleagues_change(create_user: Callable[[], User], vendor, acme,
+                                                                  caplog: pytest.LogCaptureFixture) -> None:
     first, second = create_user(), create_user()
     await log_in(first, vendor.admin)
     await first.open(f'/vendor/organisations/{acme.organisation.id}')
@@ -38,6 +40,8 @@ async def test_an_admins_open_dialog_survives_a_colleagues_change(create_user: C
     await first.should_see('Save total')
     first.find(marker='save').click()
     await first.should_see('Managed Agent total changed from 150 to 190.', retries=50)
+    await first.should_not_see('Save total')  # the dialog closed
+    assert [record.getMessage() for record in caplog.records if record.levelno >= logging.ERROR] == []
 
 
 async def test_a_customers_open_request_form_survives_an_admins_change(create_user: Callable[[], User], vendor,

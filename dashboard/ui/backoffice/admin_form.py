@@ -44,7 +44,8 @@ class AdminForm:
         try:
             return await self.dialog
         finally:
-            self.dialog.delete()
+            if not self.dialog.is_deleted:  # a live refresh of the page behind may have deleted it already
+                self.dialog.delete()
 
     async def _save(self) -> None:
         if refuse_if_signed_out(self.actor):

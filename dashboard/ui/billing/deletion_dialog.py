@@ -45,7 +45,8 @@ async def confirm_deletion(db: Database, actor: Actor, view: BillingView, vendor
 
     confirm.on_click(submit)
     result = await dialog
-    dialog.delete()
+    if not dialog.is_deleted:  # a live refresh of the page behind may have deleted it already
+        dialog.delete()
     return bool(result)
 
 
