@@ -11,8 +11,7 @@ from sqlmodel import Session
 from dashboard.db import Database
 from dashboard.importer import ImportFailed, import_directory
 from tests.factories import make_organisation, make_pool, make_user
-
-from .test_import import good_files, snapshot, with_line, write_folder
+from tests.importer.folders import good_files, snapshot, with_line, write_folder
 
 ORG, USERS, POOLS, HISTORY = 'organisations.csv', 'users.csv', 'licences.csv', 'licence_history.csv'
 LONG = 'x' * 201
