@@ -12,18 +12,12 @@ pytest-asyncio would trip over). Set `BROWSER_TESTS=0` to skip them, e.g. where 
 """
 
 import os
-import socket
-import subprocess
-import sys
-import time
 from collections.abc import Callable, Iterator
-from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
 from typing import Any, TypeVar
 
-import httpx
 import pytest
 from playwright.sync_api import (
     Browser,
@@ -40,15 +34,13 @@ from sqlmodel import SQLModel, col, select
 from dashboard.db import Database
 from dashboard.domain import clock
 from dashboard.domain.models import DeletionRequest, DeletionStatus
-from dashboard.ui.auth.second_factor import APP_CODE_LABEL
-from tests.browser.seed import PASSWORD, HistoryEntry, Person, seed
-from tests.two_factor_codes import TEST_TOTP_SECRET, fresh_code
+from tests.browser.seed import HistoryEntry, Person, seed
+from tests.browser.server import serve
+from tests.browser.sign_in import log_in
 
-REPO = Path(__file__).resolve().parents[2]
 SYSTEM_CHROMIUM = '/usr/bin/chromium'
 CHROMIUM_ARGS = ['--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update',
                  '--disable-sync', '--no-first-run']
-STARTUP_SECONDS = 30
 T = TypeVar('T', bound=SQLModel)
 OpenAs = Callable[..., Page]  # open_as(role, path='/account/billing') -> the page, signed in as that role
 CONTEXT_OPTIONS: dict[str, Any] = {'accept_downloads': True, 'viewport': {'width': 1440, 'height': 900},
@@ -124,33 +116,6 @@ def no_server_errors(world: World) -> Iterator[None]:
     before = world.server_log.read_text(errors='replace').count('Traceback')
     yield
     assert world.server_log.read_text(errors='replace').count('Traceback') == before, world.server_log.read_text()
-
-
-@contextmanager
-def serve(folder: Path, db_url: str, *options: str, env: dict[str, str] | None = None) -> Iterator[str]:
-    """`python -m dashboard serve` on a free port, on that database, until the block ends; yields its base URL.
-    `env` adds settings, e.g. `{'SESSION_IDLE_HOURS': '0.001'}`."""
-    port = _free_port()
-    settings, env = env or {}, {key: value for key, value in os.environ.items() if key != 'PYTEST_CURRENT_TEST'}
-    # The scheduled jobs stay off: a reminder queued at a moment no test chose would make the outbox unpredictable.
-    env.update(DATABASE_URL=db_url, DASHBOARD_SECRET='browser-test-secret', PYTHONPATH=str(REPO),
-               NICEGUI_STORAGE_PATH=str(folder / 'storage'), PYTHONUNBUFFERED='1', JOBS_ENABLED='false')
-    env.update(settings)
-    log_path = folder / 'server.log'
-    with log_path.open('wb') as log:
-        command = [sys.executable, '-m', 'dashboard', 'serve', '--host', '127.0.0.1', '--port', str(port), *options]
-        server = subprocess.Popen(command, cwd=folder, env=env, stdout=log, stderr=subprocess.STDOUT)
-    base_url = f'http://127.0.0.1:{port}'
-    try:
-        _wait_until_up(server, base_url, log_path)
-        yield base_url
-    finally:
-        server.terminate()
-        try:
-            server.wait(timeout=10)
-        except subprocess.TimeoutExpired:
-            server.kill()
-            server.wait()
 
 
 @pytest.fixture(scope='package')
@@ -229,61 +194,6 @@ def no_open_deletion(world: World) -> Iterator[None]:
             session.add(request)
         session.commit()
     db.engine.dispose()
-
-
-def log_in(page: Page, email: str, password: str = PASSWORD, *, path: str = '/login',
-           totp_secret: str = TEST_TOTP_SECRET) -> None:
-    """Logs in through the form and waits for the signed-in frame; when the app asks for a second factor (every
-    vendor admin made by `make_user` has TEST_TOTP_SECRET), types the authenticator app's current code. An Admin
-    Team member without one (the demo's) sets it up as a person would, and this run remembers the secret."""
-    page.goto(path)
-    page.get_by_label('Email').fill(email)
-    page.get_by_label('Password', exact=True).fill(password)
-    page.get_by_role('button', name='Log in').click()
-    log_out, code_field = page.get_by_role('button', name='Log out'), page.get_by_label(APP_CODE_LABEL)
-    expect(log_out.or_(code_field)).to_be_visible()
-    if code_field.is_visible():
-        shown_secret = page.locator('.totp-secret')
-        if shown_secret.count():
-            _secrets[email] = shown_secret.inner_text().replace(' ', '')
-            type_app_code(page, email, _secrets[email], button='Turn on')
-            page.get_by_role('button', name='Continue').click()
-        else:
-            type_app_code(page, email, _secrets.get(email, totp_secret))
-    expect(log_out).to_be_visible()
-
-
-_last_steps: dict[str, int] = {}  # each person's last code's step in this run: the server takes a step only once
-_secrets: dict[str, str] = {}  # the secrets of people who set up two-factor sign-in while logging in
-
-
-def type_app_code(page: Page, email: str, secret: str = TEST_TOTP_SECRET, *, button: str = 'Verify',
-                  label: str = APP_CODE_LABEL) -> None:
-    code, _last_steps[email] = fresh_code(secret, _last_steps.get(email))
-    page.get_by_label(label).fill(code)
-    page.get_by_role('button', name=button).click()
-
-
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(('127.0.0.1', 0))
-        return s.getsockname()[1]
-
-
-def _wait_until_up(server: subprocess.Popen, base_url: str, log_path: Path) -> None:
-    deadline = time.monotonic() + STARTUP_SECONDS
-    while time.monotonic() < deadline:
-        if server.poll() is not None:
-            pytest.fail(f'The server exited with {server.returncode}:\n{log_path.read_text()}', pytrace=False)
-        try:
-            if httpx.get(f'{base_url}/login', timeout=2).status_code == 200:
-                return
-        except httpx.HTTPError:
-            pass
-        time.sleep(0.2)
-    server.kill()
-    pytest.fail(f'The server did not answer GET /login within {STARTUP_SECONDS} s:\n{log_path.read_text()}',
-                pytrace=False)
 
 
 def field_value(page: Page, label: str) -> Locator:

@@ -7,8 +7,9 @@ import pytest
 from playwright.sync_api import Browser, expect
 
 from dashboard.domain.models import LicenceHistory, LicencePool, Organisation
-from tests.browser.conftest import CONTEXT_OPTIONS, OpenAs, World, field_value, log_in
+from tests.browser.conftest import CONTEXT_OPTIONS, OpenAs, World, field_value
 from tests.browser.seed import VENDOR_STAFF
+from tests.browser.sign_in import log_in
 
 pytestmark = pytest.mark.usefixtures('no_server_errors')
 

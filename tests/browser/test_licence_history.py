@@ -7,8 +7,9 @@ from playwright.sync_api import Browser, Page, expect
 
 from dashboard.domain.formatting import format_timestamp
 from dashboard.domain.models import HistoryAction
-from tests.browser.conftest import OpenAs, World, history_cells, history_rows, log_in, range_label
+from tests.browser.conftest import OpenAs, World, history_cells, history_rows, range_label
 from tests.browser.seed import VENDOR_STAFF, HistoryEntry
+from tests.browser.sign_in import log_in
 
 HISTORY = '/account/billing?tab=history'
 

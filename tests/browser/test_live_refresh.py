@@ -18,8 +18,9 @@ from dashboard.domain import clock
 from dashboard.domain.auth.accounts import set_password
 from dashboard.domain.formatting import format_date
 from dashboard.domain.models import DeletionRequest, LicencePool, LicenceRequest, Organisation, User
-from tests.browser.conftest import CONTEXT_OPTIONS, OpenAs, World, log_in
+from tests.browser.conftest import CONTEXT_OPTIONS, OpenAs, World
 from tests.browser.seed import PASSWORD
+from tests.browser.sign_in import log_in
 from tests.factories import make_deletion_request, make_licence_request, make_organisation, make_pool, make_user
 
 pytestmark = pytest.mark.usefixtures('no_server_errors')

@@ -4,8 +4,9 @@ import re
 
 from playwright.sync_api import Page, expect
 
-from tests.browser.conftest import World, log_in
+from tests.browser.conftest import World
 from tests.browser.seed import PASSWORD
+from tests.browser.sign_in import log_in
 
 WRONG_CREDENTIALS = 'The email or password is not correct.'
 

@@ -5,7 +5,8 @@ import re
 
 from playwright.sync_api import Page, expect
 
-from tests.browser.conftest import OpenAs, World, field_value, history_rows, log_in, range_label
+from tests.browser.conftest import OpenAs, World, field_value, history_rows, range_label
+from tests.browser.sign_in import log_in
 
 ACTION_BUTTONS = ['Request deletion of this account', 'Need more licences?', 'Withdraw request', 'Buy now']
 

@@ -13,7 +13,9 @@ import pytest
 from playwright.sync_api import Browser, Page, expect
 
 from dashboard.demo_data.logins import DEMO_PASSWORD
-from tests.browser.conftest import CONTEXT_OPTIONS, REPO, OpenAs, World, log_in, range_label, serve
+from tests.browser.conftest import CONTEXT_OPTIONS, OpenAs, World, range_label
+from tests.browser.server import REPO, serve
+from tests.browser.sign_in import log_in
 
 DEMO_ORGANISATIONS = 400
 

@@ -24,7 +24,7 @@ from dashboard.domain.errors import NotFound
 from dashboard.domain.models import User
 from dashboard.importer import import_directory
 from tests.factories import make_organisation, make_user
-from tests.importer.test_import import GOOD, good_files, write_folder
+from tests.importer.folders import GOOD, good_files, write_folder
 
 IDLE = timedelta(hours=8)
 

@@ -6,7 +6,7 @@ import subprocess
 import sys
 from pathlib import Path
 
-from .test_import import GOOD, SAMPLE, good_files, write_folder
+from tests.importer.folders import GOOD, SAMPLE, good_files, write_folder
 
 PROJECT_ROOT = Path(__file__).resolve().parents[2]
 

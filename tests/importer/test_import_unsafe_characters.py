@@ -9,8 +9,7 @@ from sqlmodel import Session, select
 from dashboard.db import Database
 from dashboard.domain.models import LicenceHistory, Organisation, User
 from dashboard.importer import ImportFailed, import_directory
-
-from .test_import import snapshot, with_line, write_folder
+from tests.importer.folders import snapshot, with_line, write_folder
 
 ORG, USERS, HISTORY = 'organisations.csv', 'users.csv', 'licence_history.csv'
 # (file, line, the line with {} where the bad value goes, column)

@@ -15,7 +15,7 @@ from dashboard.domain.models import DeletionRequest, Organisation, OutboxEmail, 
 from dashboard.domain.vendor import DEFAULT_VENDOR
 from dashboard.jobs import Job, Schedule, run_due_jobs, session_job
 from tests.factories import actor, make_organisation, make_pool, make_user
-from tests.jobs.test_delivery import T0, queue, smtp_server  # noqa: F401 - a fixture
+from tests.jobs.conftest import T0, queue
 
 
 def test_every_job_runs_and_a_failing_one_does_not_stop_the_others(db, caplog) -> None:
@@ -73,7 +73,7 @@ def cli_environment(db, monkeypatch):
     get_settings.cache_clear()
 
 
-def test_jobs_run_once_sends_the_outbox_and_says_so(db, smtp_server, cli_environment, monkeypatch, capsys) -> None:  # noqa: F811
+def test_jobs_run_once_sends_the_outbox_and_says_so(db, smtp_server, cli_environment, monkeypatch, capsys) -> None:
     monkeypatch.setenv('SMTP_HOST', '127.0.0.1')
     monkeypatch.setenv('SMTP_PORT', str(smtp_server.port))
     monkeypatch.setenv('SMTP_STARTTLS', 'false')

@@ -13,7 +13,8 @@ from playwright.sync_api import BrowserContext, ConsoleMessage, Page, expect
 from sqlmodel import Session
 
 from dashboard.domain.models import OutboxEmail
-from tests.browser.conftest import OpenAs, World, serve
+from tests.browser.conftest import OpenAs, World
+from tests.browser.server import serve
 
 EXPECTED = {
     'x-frame-options': 'DENY',

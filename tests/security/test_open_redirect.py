@@ -5,7 +5,8 @@ from urllib.parse import quote, urlsplit
 import pytest
 from playwright.sync_api import BrowserContext, Page, Route, expect
 
-from tests.browser.conftest import OpenAs, World, log_in
+from tests.browser.conftest import OpenAs, World
+from tests.browser.sign_in import log_in
 
 # Each costs a real sign-in; tests/ui/test_next_path.py checks many more disguises without a browser.
 EVIL_NEXT = ['/\\evil.example/', '//evil.example/', '/\t/evil.example/', 'https://user@evil.example/',

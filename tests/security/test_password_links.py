@@ -19,8 +19,9 @@ from dashboard.domain.auth.models import AccountLink, SignInEvent, SignInEventKi
 from dashboard.domain.auth.sessions import open_session, token_hash
 from dashboard.domain.models import Organisation, OutboxEmail, User
 from dashboard.ui.auth.password_link_pages import PASSWORD_SET, RESET_ANSWER
-from tests.browser.conftest import CONTEXT_OPTIONS, World, log_in
+from tests.browser.conftest import CONTEXT_OPTIONS, World
 from tests.browser.seed import PASSWORD
+from tests.browser.sign_in import log_in
 from tests.factories import make_user
 
 NEW_PASSWORD = 'a brand new password'

@@ -21,8 +21,10 @@ from dashboard.domain.auth.models import SignInEvent, SignInEventKind, UserSessi
 from dashboard.domain.deletion.lifecycle import advance_deletions
 from dashboard.domain.models import LicenceRequest, Organisation
 from dashboard.domain.vendor import DEFAULT_VENDOR
-from tests.browser.conftest import CONTEXT_OPTIONS, REPO, World, log_in, serve
+from tests.browser.conftest import CONTEXT_OPTIONS, World
 from tests.browser.seed import PASSWORD
+from tests.browser.server import REPO, serve
+from tests.browser.sign_in import log_in
 from tests.factories import make_deletion_request, make_organisation, make_pool, make_user
 
 ENDS_WITHIN_MS = 4_000  # the frame's 2 s timer, after the once-a-second poll for sessions ended elsewhere

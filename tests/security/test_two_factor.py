@@ -10,8 +10,9 @@ from dashboard.domain.auth.accounts import set_password
 from dashboard.domain.auth.recovery_codes import replace_recovery_codes
 from dashboard.domain.auth.totp import code_at_step, step_at
 from dashboard.domain.models import Organisation, User
-from tests.browser.conftest import World, log_in, type_app_code
+from tests.browser.conftest import World
 from tests.browser.seed import PASSWORD
+from tests.browser.sign_in import log_in, type_app_code
 from tests.factories import make_user
 from tests.two_factor_codes import TEST_TOTP_SECRET
 
