@@ -141,3 +141,16 @@ def test_a_purged_email_cannot_be_retried(session: Session) -> None:
         retry_failed_email(session=session, actor=admin, email_id=999999)
     session.expire_all()
     assert session.get(OutboxEmail, email.id).status == 'failed'
+
+
+@pytest.mark.parametrize('forged', [str, float, lambda _id: True], ids=['text', 'float', 'bool'])
+def test_an_email_id_that_is_not_a_whole_number_finds_nothing_and_changes_nothing(session: Session, forged) -> None:
+    admin = actor(make_user(session, None, 'vendor_admin'))
+    email = failed_email(session)
+
+    for attempt in (outbox_bodies, retry_failed_email):
+        with pytest.raises(NotFound, match='in the outbox'):
+            attempt(session=session, actor=admin, email_id=forged(email.id))
+
+    session.expire_all()
+    assert session.get(OutboxEmail, email.id).status == 'failed'

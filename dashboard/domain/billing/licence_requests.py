@@ -8,6 +8,7 @@ from dashboard.domain.audit import record_audit
 from dashboard.domain.auth.accounts import require_current
 from dashboard.domain.billing.licence_details import get_organisation
 from dashboard.domain.errors import InvalidInput, NotFound
+from dashboard.domain.lookup import row_by_id
 from dashboard.domain.mail.outbox import queue_email
 from dashboard.domain.mail.templates import render_email
 from dashboard.domain.models import LicenceKind, LicenceRequest
@@ -58,8 +59,7 @@ def mark_licence_request_handled(*, session: Session, actor: Actor, request_id: 
     it and when goes to the audit log."""
     actor.require_admin_team()
     require_current(session=session, actor=actor)
-    valid = isinstance(request_id, int) and not isinstance(request_id, bool)
-    request = session.get(LicenceRequest, request_id) if valid else None
+    request = row_by_id(session, LicenceRequest, request_id)
     if request is None:
         raise NotFound(f'There is no licence request {request_id}.')
     # Only if still open when written: of two admins clicking at once, one handles it and the other is told.

@@ -11,6 +11,7 @@ from dashboard.domain.actor import Actor
 from dashboard.domain.auth.accounts import require_current
 from dashboard.domain.deletion.purge import REMOVED_ADDRESS
 from dashboard.domain.errors import InvalidInput, NotFound
+from dashboard.domain.lookup import row_by_id
 from dashboard.domain.models import OutboxEmail, OutboxStatus
 from dashboard.domain.paging import DEFAULT_PAGE_SIZE, PAGE_SIZES, PagedFilter, counted
 from dashboard.domain.wide_select import execute_wide, select_wide
@@ -88,8 +89,7 @@ def _outbox_row(columns: tuple[int | None, str, str, str, OutboxStatus, int, str
 def outbox_bodies(*, session: Session, actor: Actor, email_id: int) -> OutboxBodies:
     actor.require_vendor()
     require_current(session=session, actor=actor)
-    valid = isinstance(email_id, int) and not isinstance(email_id, bool)
-    email = session.get(OutboxEmail, email_id) if valid else None
+    email = row_by_id(session, OutboxEmail, email_id)
     if email is None or email.id is None:
         raise NotFound(f'There is no email {email_id} in the outbox.')
     return OutboxBodies(id=email.id, to_address=email.to_address, subject=email.subject,
@@ -108,8 +108,7 @@ def retry_failed_email(*, session: Session, actor: Actor, email_id: int) -> None
     next try replaces it. For the Admin Team only; not for an email whose recipients a purge has removed."""
     actor.require_admin_team()
     require_current(session=session, actor=actor)
-    valid = isinstance(email_id, int) and not isinstance(email_id, bool)
-    email = session.get(OutboxEmail, email_id) if valid else None
+    email = row_by_id(session, OutboxEmail, email_id)
     if email is None:
         raise NotFound(f'There is no email {email_id} in the outbox.')
     if email.to_address == REMOVED_ADDRESS:
